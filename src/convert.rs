@@ -1,0 +1,238 @@
+//! Reading and writing reports, with validation at every step.
+//!
+//! ```text
+//! bytes -> load(format) -> Checked { report, findings } -> render(format) -> bytes
+//! ```
+//!
+//! [`load`] refuses input that does not fit the schema (an [`Error::Invalid`]
+//! carrying every schema error); rule findings come back beside the report,
+//! never mixed with errors, because real reports contain arithmetic errors and
+//! must still be converted faithfully.
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::finding::{Finding, Severity};
+use crate::model::Report;
+use crate::{layout, rules, schema};
+
+/// Largest input accepted, in bytes. A report is tens of kilobytes; this
+/// bound keeps a hostile file from costing memory.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The formats xxgk knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Xml,
+    Docx,
+    Html,
+    Text,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Json,
+        Format::Xml,
+        Format::Docx,
+        Format::Html,
+        Format::Text,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Xml => "xml",
+            Format::Docx => "docx",
+            Format::Html => "html",
+            Format::Text => "text",
+        }
+    }
+
+    /// The usual file extension for output in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            other => other.name(),
+        }
+    }
+
+    /// The format a file name implies: `.json .xml .docx .html .htm .txt .md`.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "json" => Format::Json,
+            "xml" => Format::Xml,
+            "docx" => Format::Docx,
+            "html" | "htm" => Format::Html,
+            "txt" | "md" => Format::Text,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s.to_ascii_lowercase())
+            .ok_or_else(|| format!("unknown format {s:?}: use json, xml, docx, html or text"))
+    }
+}
+
+/// A report that fits the schema, with what the rules found in it.
+#[derive(Debug)]
+pub struct Checked {
+    pub report: Report,
+    /// Rule findings (violations, cannot-assess, held-with-blanks notes).
+    pub findings: Vec<Finding>,
+}
+
+impl Checked {
+    /// The worst severity found, if anything was.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// Reads a report and validates it: schema first (any error refuses the
+/// input), then the consistency rules.
+pub fn load(bytes: &[u8], format: Format) -> Result<Checked, Error> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            name: "MAX_INPUT_BYTES",
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    match format {
+        Format::Json => load_json(bytes),
+        other => Err(Error::Unsupported {
+            format: other,
+            direction: "reading",
+        }),
+    }
+}
+
+fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| Error::Json {
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })?;
+    let schema_errors = schema::check(&value);
+    if !schema_errors.is_empty() {
+        return Err(Error::Invalid {
+            findings: schema_errors,
+        });
+    }
+    let report: Report = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let pointer = to_pointer(e.path());
+        Error::Invalid {
+            findings: vec![Finding {
+                kind: "schema",
+                rule: "value".into(),
+                severity: Severity::Error,
+                status: None,
+                place: layout::locate(&pointer, &value),
+                pointer,
+                cells: Vec::new(),
+                values: None,
+                message: e.into_inner().to_string(),
+                rule_text: None,
+            }],
+        }
+    })?;
+    let findings = rules::check(&value);
+    Ok(Checked { report, findings })
+}
+
+/// Validates a report that was built in memory (by a reader, or by a
+/// program): schema, then rules.
+pub fn validate(report: &Report) -> Result<Vec<Finding>, Error> {
+    let value = to_value(report)?;
+    let schema_errors = schema::check(&value);
+    if !schema_errors.is_empty() {
+        return Err(Error::Invalid {
+            findings: schema_errors,
+        });
+    }
+    Ok(rules::check(&value))
+}
+
+/// Writes a report in a format. The output is checked against the schema
+/// first, so nothing invalid is ever written.
+pub fn render(report: &Report, format: Format) -> Result<Vec<u8>, Error> {
+    let value = to_value(report)?;
+    let schema_errors = schema::check(&value);
+    if !schema_errors.is_empty() {
+        return Err(Error::Invalid {
+            findings: schema_errors,
+        });
+    }
+    match format {
+        Format::Json => {
+            let mut out =
+                serde_json::to_vec_pretty(report).map_err(|e| Error::Usage(e.to_string()))?;
+            out.push(b'\n');
+            Ok(out)
+        }
+        other => Err(Error::Unsupported {
+            format: other,
+            direction: "writing",
+        }),
+    }
+}
+
+fn to_value(report: &Report) -> Result<Value, Error> {
+    // Serialising the model cannot fail: every number was parsed from text
+    // that serde_json accepted.
+    serde_json::to_value(report).map_err(|e| Error::Usage(format!("cannot serialise report: {e}")))
+}
+
+/// serde_json puts "at line L column C" at the end of its messages; the
+/// error carries them as fields.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// The path serde was at when it failed, as a JSON pointer.
+fn to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|seg| match seg {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .map(|seg| format!("/{seg}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_come_from_extensions() {
+        assert_eq!(Format::from_path(Path::new("a.JSON")), Some(Format::Json));
+        assert_eq!(Format::from_path(Path::new("a.htm")), Some(Format::Html));
+        assert_eq!(Format::from_path(Path::new("a.md")), Some(Format::Text));
+        assert_eq!(Format::from_path(Path::new("a.pdf")), None);
+        assert_eq!("XML".parse::<Format>(), Ok(Format::Xml));
+        assert!("pdf".parse::<Format>().is_err());
+    }
+}

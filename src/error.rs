@@ -1,0 +1,53 @@
+//! The library's errors. Each says where the problem is; the CLI maps them to
+//! exit codes through [`Error::exit_code`].
+
+use std::path::PathBuf;
+
+use crate::convert::Format;
+use crate::finding::Finding;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The input is not well-formed JSON.
+    #[error("not valid JSON at line {line}, column {column}: {message}")]
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The input is larger than a limit allows.
+    #[error("the input is larger than {limit} bytes ({name}); it is refused unread")]
+    TooLarge { name: &'static str, limit: u64 },
+    /// The data does not fit the canonical schema; nothing is written.
+    #[error("the report does not match the schema ({} problem{})", findings.len(), if findings.len() == 1 { "" } else { "s" })]
+    Invalid { findings: Vec<Finding> },
+    /// This format cannot be read (or written) by this version.
+    #[error(
+        "{direction} {format} is not supported yet: only JSON is read and written in this version"
+    )]
+    Unsupported {
+        format: Format,
+        direction: &'static str,
+    },
+    /// The command line asks for something that cannot be done.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// 1 when the data is invalid; 2 for usage errors, unreadable or corrupt
+    /// input, and I/O errors.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Invalid { .. } => 1,
+            _ => 2,
+        }
+    }
+}

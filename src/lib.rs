@@ -1,0 +1,27 @@
+//! xxgk: China's government information disclosure annual reports
+//! (政府信息公开工作年度报告) as structured, validated data.
+//!
+//! ```text
+//! bytes -> (json) -> Report -> validate (schema, then rules) -> write (json) -> bytes
+//! ```
+//!
+//! - [`model`]: the canonical [`Report`], mirroring `schemas/annual-report.schema.json`.
+//! - [`layout`]: every official table's rows and columns, labels and field paths.
+//! - [`schema`]: the embedded JSON Schema, compiled once.
+//! - [`rules`]: the consistency rules (勾稽关系), kept as data.
+//! - [`convert`]: reading and writing reports in each format.
+//! - [`output`]: writing files safely (temp file, fsync, rename).
+
+pub mod convert;
+pub mod error;
+pub mod finding;
+pub mod layout;
+pub mod model;
+pub mod output;
+pub mod rules;
+pub mod schema;
+
+pub use convert::{Checked, Format, load, render, validate};
+pub use error::Error;
+pub use finding::{Finding, Severity, Status};
+pub use model::Report;

@@ -1,0 +1,10 @@
+//! The `xxgk` command. Parsing and printing live in `cli`; the work is the
+//! library's.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::run()
+}

@@ -1,0 +1,103 @@
+//! Writing output files so that a failure never leaves half a file and an
+//! input is never overwritten.
+//!
+//! The bytes go to a temporary file in the target folder, which is flushed,
+//! synced and renamed over the target. On any error the temporary file is
+//! removed and the target is untouched.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// Writes `bytes` to `path` atomically. Refuses when `path` is one of
+/// `inputs`, also through `./`, a symbolic link or a hard link.
+pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), Error> {
+    if let Some(input) = inputs.iter().find(|i| same_file(i, path)) {
+        return Err(Error::Usage(format!(
+            "the output {} is the input {}: refusing to overwrite an input",
+            path.display(),
+            input.display()
+        )));
+    }
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".xxgk-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// Whether two paths name the same existing file.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::metadata(b)) {
+            return ma.dev() == mb.dev() && ma.ino() == mb.ino();
+        }
+        false
+    }
+    #[cfg(not(unix))]
+    {
+        match (fs::canonicalize(a), fs::canonicalize(b)) {
+            (Ok(ca), Ok(cb)) => ca == cb,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_whole_files_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.json");
+        write_atomic(&out, b"{}\n", &[]).unwrap();
+        assert_eq!(fs::read(&out).unwrap(), b"{}\n");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn refuses_to_overwrite_an_input_however_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.json");
+        fs::write(&input, b"original").unwrap();
+        let hard = dir.path().join("hard.json");
+        fs::hard_link(&input, &hard).unwrap();
+        let dotted = dir.path().join(".").join("in.json");
+        for target in [&input, &hard, &dotted] {
+            assert!(write_atomic(target, b"new", std::slice::from_ref(&input)).is_err());
+        }
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.json");
+            std::os::unix::fs::symlink(&input, &link).unwrap();
+            assert!(write_atomic(&link, b"new", std::slice::from_ref(&input)).is_err());
+        }
+        assert_eq!(fs::read(&input).unwrap(), b"original");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("missing-dir").join("out.json");
+        assert!(write_atomic(&out, b"{}", &[]).is_err());
+        assert!(!out.exists());
+    }
+}
