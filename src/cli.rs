@@ -276,7 +276,13 @@ impl Printer {
                 });
                 writeln!(self.sink(), "{v}")
             }
-            _ => writeln!(err, "{file}: {}: {e}", severity_word(e)),
+            // The input's own I/O error needs no second copy of its name.
+            _ => match e {
+                Error::Io { path, source } if path.display().to_string() == file => {
+                    writeln!(err, "{file}: error: {source}")
+                }
+                _ => writeln!(err, "{file}: {}: {e}", severity_word(e)),
+            },
         }
     }
 }

@@ -1,0 +1,433 @@
+//! The command-line contract, on the real binary: exit codes, where output
+//! goes, what errors say, and that nothing partial is ever written.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+const SEED: &str = "valid/seed-2020-hengyang.json";
+
+fn xxgk() -> Command {
+    Command::cargo_bin("xxgk").unwrap()
+}
+
+fn seed_value() -> Value {
+    serde_json::from_str(&fs::read_to_string(fixture(SEED)).unwrap()).unwrap()
+}
+
+/// Writes a JSON value into a temporary folder and returns its path.
+fn write_temp(dir: &tempfile::TempDir, name: &str, v: &Value) -> PathBuf {
+    let p = dir.path().join(name);
+    fs::write(&p, serde_json::to_string_pretty(v).unwrap()).unwrap();
+    p
+}
+
+fn json_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn validate_accepts_the_seed() {
+    xxgk()
+        .args(["validate", fixture(SEED).to_str().unwrap()])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("ok (0 errors, 0 warnings)"));
+}
+
+#[test]
+fn validate_rejects_a_count_changed_by_one_naming_rule_and_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("/sections/applications/table/new/natural_person", "R3.1"),
+        ("/sections/applications/table/carried_forward/total", "R3.1"),
+        (
+            "/sections/applications/table/results/unable/not_held/natural_person",
+            "R3.2",
+        ),
+        (
+            "/sections/applications/table/results/other/legal_services",
+            "R3.3",
+        ),
+        (
+            "/sections/reviews/table/administrative_review/corrected",
+            "R4.1",
+        ),
+        ("/sections/reviews/table/litigation_direct/total", "R4.2"),
+        (
+            "/sections/reviews/table/litigation_after_review/pending",
+            "R4.3",
+        ),
+    ];
+    for (pointer, rule) in cases {
+        let mut v = seed_value();
+        let cell = v.pointer_mut(pointer).unwrap();
+        *cell = json!(cell.as_i64().unwrap() + 1);
+        let path = write_temp(&dir, "changed.json", &v);
+        let out = xxgk()
+            .args(["validate", "--error-format", "json", path.to_str().unwrap()])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let findings = json_lines(&out);
+        assert!(
+            findings.iter().any(|f| f["rule"] == rule
+                && f["severity"] == "error"
+                && f["cells"].as_array().unwrap().contains(&json!(pointer))),
+            "{pointer}: {findings:#?}"
+        );
+        assert!(findings.iter().all(|f| f["file"] == path.to_str().unwrap()));
+    }
+}
+
+#[test]
+fn text_findings_name_table_row_and_column_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = seed_value();
+    v["sections"]["applications"]["table"]["results"]["total"]["natural_person"] = json!(31);
+    let path = write_temp(&dir, "r31.json", &v);
+    xxgk()
+        .args(["validate", path.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[R3.1] 三、收到和处理政府信息公开申请情况 · 自然人: 一(32) + 二(0) = 32 ≠ （七）总计(31) + 四(0) = 31",
+        ))
+        .stdout(predicate::str::contains("invalid (3 errors, 0 warnings)"));
+}
+
+#[test]
+fn schema_errors_exit_1_with_pointer_and_keyword() {
+    let expected: Value =
+        serde_json::from_str(&fs::read_to_string(fixture("invalid/expected.json")).unwrap())
+            .unwrap();
+    for (name, want) in expected.as_object().unwrap() {
+        let path = fixture(&format!("invalid/{name}.json"));
+        let out = xxgk()
+            .args(["validate", "--error-format", "json", path.to_str().unwrap()])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let findings = json_lines(&out);
+        assert!(
+            findings.iter().any(|f| f["pointer"] == want["pointer"]
+                && f["rule"] == want["keyword"]
+                && f["kind"] == "schema"),
+            "{name}: {findings:#?}"
+        );
+    }
+}
+
+#[test]
+fn unreadable_input_exits_2_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.json");
+    fs::write(&broken, "{\n  \"meta\": {,\n}").unwrap();
+    xxgk()
+        .args(["validate", broken.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "broken.json: error: not valid JSON at line 2, column",
+        ));
+    xxgk()
+        .args(["validate", "no-such-file.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no-such-file.json: error: No such file",
+        ));
+    xxgk()
+        .args(["validate", "report.pdf"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--from"));
+    xxgk()
+        .args(["validate", dir.path().to_str().unwrap(), "--from", "json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a folder"));
+    // The machine-readable form says the same.
+    let out = xxgk()
+        .args([
+            "validate",
+            "--error-format",
+            "json",
+            broken.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["kind"], "error");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    xxgk().assert().code(2);
+    xxgk().args(["validate"]).assert().code(2);
+    xxgk()
+        .args(["convert", "a.json", "--to", "pdf"])
+        .assert()
+        .code(2);
+    xxgk().args(["frobnicate"]).assert().code(2);
+    xxgk().arg("--help").assert().code(0);
+}
+
+#[test]
+fn the_worst_input_sets_the_exit_code() {
+    let seed = fixture(SEED);
+    let invalid = fixture("invalid/negative-count.json");
+    xxgk()
+        .args([
+            "validate",
+            seed.to_str().unwrap(),
+            invalid.to_str().unwrap(),
+        ])
+        .assert()
+        .code(1);
+    xxgk()
+        .args(["validate", invalid.to_str().unwrap(), "missing.json"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn strict_turns_warnings_into_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = seed_value();
+    // Text in a count cell is a warning (D5): it cannot be checked.
+    v["sections"]["reviews"]["table"]["litigation_after_review"]["pending"] = json!("见说明");
+    let path = write_temp(&dir, "text-cell.json", &v);
+    let p = path.to_str().unwrap();
+    xxgk()
+        .args(["validate", p])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning[D5]"));
+    xxgk().args(["validate", "--strict", p]).assert().code(1);
+}
+
+#[test]
+fn stdin_is_dash() {
+    xxgk()
+        .args(["validate", "-"])
+        .write_stdin(fs::read(fixture(SEED)).unwrap())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("<stdin>: ok"));
+}
+
+#[test]
+fn convert_normalises_json_and_keeps_every_digit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = seed_value();
+    v["sections"]["proactive"]["table"]["item_9"]["rows"]["procurement"]["amount"] =
+        serde_json::from_str("6719.38350").unwrap();
+    let input = write_temp(&dir, "in.json", &v);
+    // Compact, reordered input becomes the canonical, pretty form.
+    fs::write(&input, serde_json::to_string(&v).unwrap()).unwrap();
+    let out = xxgk()
+        .args(["convert", input.to_str().unwrap()])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("\"amount\": 6719.38350"),
+        "trailing zero lost"
+    );
+    assert!(text.starts_with("{\n  \"meta\": {"));
+    let again: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(again, v);
+    // Converting the output again changes nothing.
+    let output = dir.path().join("out.json");
+    fs::write(dir.path().join("first.json"), &text).unwrap();
+    xxgk()
+        .args([
+            "convert",
+            dir.path().join("first.json").to_str().unwrap(),
+            "-o",
+        ])
+        .arg(&output)
+        .assert()
+        .code(0);
+    assert_eq!(fs::read_to_string(&output).unwrap(), text);
+}
+
+#[test]
+fn convert_writes_reports_with_rule_violations_and_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("hongze.json");
+    xxgk()
+        .args([
+            "convert",
+            fixture("valid/hongze-2023.json").to_str().unwrap(),
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning[R4.1]"))
+        .stderr(predicate::str::contains("warning[R4.3]"));
+    assert!(out.exists());
+
+    let strict = dir.path().join("strict.json");
+    xxgk()
+        .args([
+            "convert",
+            "--strict",
+            fixture("valid/hongze-2023.json").to_str().unwrap(),
+            "-o",
+        ])
+        .arg(&strict)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not converted"));
+    assert!(!strict.exists());
+}
+
+#[test]
+fn convert_never_writes_invalid_or_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    xxgk()
+        .args([
+            "convert",
+            fixture("invalid/missing-row.json").to_str().unwrap(),
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "\"inquiry\" is a required property",
+        ));
+    assert!(!out.exists());
+    // A format this version cannot write: nothing written either.
+    let xml = dir.path().join("out.xml");
+    xxgk()
+        .args(["convert", fixture(SEED).to_str().unwrap(), "-o"])
+        .arg(&xml)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("writing xml is not supported"));
+    assert!(!xml.exists());
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no temp file left"
+    );
+}
+
+#[test]
+fn convert_refuses_to_overwrite_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.json");
+    fs::copy(fixture(SEED), &input).unwrap();
+    let before = fs::read(&input).unwrap();
+    let dotted = dir.path().join(".").join("in.json");
+    for target in [&input, &dotted] {
+        xxgk()
+            .args(["convert", input.to_str().unwrap(), "-o"])
+            .arg(target)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("refusing to overwrite an input"));
+    }
+    assert_eq!(fs::read(&input).unwrap(), before);
+}
+
+#[test]
+fn convert_many_inputs_into_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    xxgk()
+        .args(["convert", "--out-dir"])
+        .arg(&out_dir)
+        .arg(fixture(SEED))
+        .arg(fixture("valid/huaian-2024.json"))
+        .assert()
+        .code(0);
+    assert!(out_dir.join("seed-2020-hengyang.json").exists());
+    assert!(out_dir.join("huaian-2024.json").exists());
+    xxgk()
+        .args(["convert"])
+        .arg(fixture(SEED))
+        .arg(fixture("valid/huaian-2024.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--out-dir"));
+}
+
+#[test]
+fn schema_prints_the_shipped_files() {
+    let out = xxgk()
+        .arg("schema")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let shipped =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/annual-report.schema.json"))
+            .unwrap();
+    assert_eq!(out, shipped);
+    let out = xxgk()
+        .args(["schema", "--rules"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let rules: Value = serde_json::from_slice(&out).unwrap();
+    assert!(rules["rules"].as_array().unwrap().len() >= 10);
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let seed = fixture(SEED);
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("xxgk"))
+        .arg("validate")
+        .args(std::iter::repeat_n(&seed, 3000))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // Dropping the reader closes the pipe while xxgk is still writing.
+    let out = child.wait_with_output().unwrap();
+    assert!(first.ends_with("ok (0 errors, 0 warnings)\n"));
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
