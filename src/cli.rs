@@ -209,6 +209,14 @@ impl Input<'_> {
     }
 }
 
+/// One finding as a line of `--error-format json`, its file first.
+#[derive(serde::Serialize)]
+struct JsonLine<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    finding: &'a Finding,
+}
+
 /// Where findings are printed and how.
 struct Printer {
     format: ErrorFormat,
@@ -228,11 +236,10 @@ impl Printer {
         let mut out = self.sink();
         match self.format {
             ErrorFormat::Json => {
-                for f in findings {
-                    let mut v = serde_json::to_value(f).map_err(io::Error::other)?;
-                    v.as_object_mut()
-                        .map(|o| o.insert("file".into(), file.into()));
-                    writeln!(out, "{v}")?;
+                for finding in findings {
+                    let line = serde_json::to_string(&JsonLine { file, finding })
+                        .map_err(io::Error::other)?;
+                    writeln!(out, "{line}")?;
                 }
             }
             ErrorFormat::Text => {

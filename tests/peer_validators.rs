@@ -31,7 +31,7 @@ fn root() -> PathBuf {
 
 fn fixtures() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for dir in ["valid", "invalid"] {
+    for dir in ["valid", "invalid", "rules"] {
         for e in fs::read_dir(root().join("tests/fixtures").join(dir)).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "json") && !p.ends_with("expected.json") {

@@ -223,3 +223,35 @@ fn signed_changes_and_amounts_with_units_are_accepted() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].rule, "D3");
 }
+
+#[test]
+fn rule_fixtures_break_exactly_the_rules_they_name() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let expected: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let expected = expected.as_object().unwrap();
+    let files = fs::read_dir(&dir).unwrap().count() - 1;
+    assert_eq!(
+        files,
+        expected.len(),
+        "every rule fixture has an expectation"
+    );
+    for (name, want) in expected {
+        let text = fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+        let found = findings(&serde_json::from_str(&text).unwrap());
+        let mut got: Vec<&str> = found
+            .iter()
+            .filter(|f| f.status == Some(Status::Violated))
+            .map(|f| f.rule.as_str())
+            .collect();
+        got.sort();
+        let want: Vec<&str> = want["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(got, want, "{name}");
+        assert_eq!(found.len(), want.len(), "{name}: no other findings");
+    }
+}
