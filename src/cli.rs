@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use xxgk::convert::MAX_INPUT_BYTES;
+use xxgk::convert::{Hints, MAX_INPUT_BYTES};
 use xxgk::finding::Status;
 use xxgk::{Error, Finding, Format, Severity, output, schema};
 
@@ -54,6 +54,15 @@ enum Command {
         /// How to print findings.
         #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
         error_format: ErrorFormat,
+        /// The publishing agency (发布机构), when the document does not say.
+        #[arg(long, value_name = "NAME")]
+        agency: Option<String>,
+        /// The report's year, when the document does not say.
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i32>,
+        /// The report's title, when the document does not say.
+        #[arg(long, value_name = "TITLE")]
+        title: Option<String>,
     },
     /// Check reports against the schema and the consistency rules.
     ///
@@ -117,6 +126,9 @@ pub fn run() -> ExitCode {
             to,
             strict,
             error_format,
+            agency,
+            year,
+            title,
         } => convert(&ConvertArgs {
             inputs,
             output,
@@ -125,6 +137,12 @@ pub fn run() -> ExitCode {
             to,
             strict,
             error_format,
+            hints: Hints {
+                agency,
+                year,
+                title,
+                ..Hints::default()
+            },
         }),
         Command::Schema { rules } => {
             let text = if rules {
@@ -162,6 +180,18 @@ impl Input<'_> {
         } else {
             self.path.display().to_string()
         }
+    }
+
+    /// What the reader should know about this input: its file name.
+    fn hints(&self, base: &Hints) -> Hints {
+        let mut hints = base.clone();
+        if !self.is_stdin() {
+            hints.file = self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
+        }
+        hints
     }
 
     fn format(&self, given: Option<Format>) -> Result<Format, Error> {
@@ -316,9 +346,11 @@ fn validate(
     for path in inputs {
         let input = Input { path };
         let name = input.name();
-        let loaded = input
-            .format(from)
-            .and_then(|f| input.read().and_then(|b| xxgk::load(&b, f)));
+        let loaded = input.format(from).and_then(|f| {
+            input
+                .read()
+                .and_then(|b| xxgk::convert::load_with(&b, f, &input.hints(&Hints::default())))
+        });
         let code = match loaded {
             Ok(checked) => {
                 printer.findings(&name, &checked.findings)?;
@@ -358,6 +390,7 @@ struct ConvertArgs {
     to: Option<Format>,
     strict: bool,
     error_format: ErrorFormat,
+    hints: Hints,
 }
 
 fn convert(args: &ConvertArgs) -> io::Result<u8> {
@@ -407,7 +440,7 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
         .unwrap_or(Format::Json);
     let from = input.format(args.from)?;
     let bytes = input.read()?;
-    let mut checked = xxgk::load(&bytes, from)?;
+    let mut checked = xxgk::convert::load_with(&bytes, from, &input.hints(&args.hints))?;
     // In a conversion, rule violations are warnings: the report is converted
     // faithfully, errors and all.
     for f in &mut checked.findings {

@@ -9,16 +9,19 @@
 //! never mixed with errors, because real reports contain arithmetic errors and
 //! must still be converted faithfully.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
 use serde_json::Value;
 
+use crate::doc::Loc;
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
-use crate::model::Report;
-use crate::{layout, rules, schema};
+use crate::model::{Report, SourceFormat};
+pub use crate::recognize::Hints;
+use crate::{layout, read, recognize, rules, schema};
 
 /// Largest input accepted, in bytes. A report is tens of kilobytes; this
 /// bound keeps a hostile file from costing memory.
@@ -95,8 +98,11 @@ impl FromStr for Format {
 #[derive(Debug)]
 pub struct Checked {
     pub report: Report,
-    /// Rule findings (violations, cannot-assess, held-with-blanks notes).
+    /// Reading warnings (`kind: "read"`), then rule findings (violations,
+    /// cannot-assess, held-with-blanks notes).
     pub findings: Vec<Finding>,
+    /// Where each table cell came from, by JSON pointer (empty for JSON input).
+    pub sources: BTreeMap<String, Loc>,
 }
 
 impl Checked {
@@ -109,19 +115,53 @@ impl Checked {
 /// Reads a report and validates it: schema first (any error refuses the
 /// input), then the consistency rules.
 pub fn load(bytes: &[u8], format: Format) -> Result<Checked, Error> {
+    load_with(bytes, format, &Hints::default())
+}
+
+/// [`load`], with what the caller knows: the file's name, and metadata the
+/// document may lack (`--agency`, `--year`, `--title`).
+pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked, Error> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(Error::TooLarge {
             name: "MAX_INPUT_BYTES",
             limit: MAX_INPUT_BYTES,
         });
     }
-    match format {
-        Format::Json => load_json(bytes),
-        other => Err(Error::Unsupported {
-            format: other,
-            direction: "reading",
-        }),
+    let doc = match format {
+        Format::Json => return load_json(bytes),
+        Format::Text => read::text::read(bytes)?,
+        other => {
+            return Err(Error::Unsupported {
+                format: other,
+                direction: "reading",
+            });
+        }
+    };
+    let mut hints = hints.clone();
+    hints.format.get_or_insert(match format {
+        Format::Json => SourceFormat::Json,
+        Format::Xml => SourceFormat::Xml,
+        Format::Docx => SourceFormat::Docx,
+        Format::Html => SourceFormat::Html,
+        Format::Text => SourceFormat::Text,
+    });
+    let recognized = recognize::recognize(&doc, &hints);
+    let mut findings = recognized.findings;
+    let mut rule_findings = validate(&recognized.report)?;
+    for f in &mut rule_findings {
+        f.source = f
+            .cells
+            .iter()
+            .chain(std::iter::once(&f.pointer))
+            .find_map(|p| recognized.sources.get(p))
+            .map(ToString::to_string);
     }
+    findings.extend(rule_findings);
+    Ok(Checked {
+        report: recognized.report,
+        findings,
+        sources: recognized.sources,
+    })
 }
 
 fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
@@ -150,11 +190,16 @@ fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
                 values: None,
                 message: e.into_inner().to_string(),
                 rule_text: None,
+                source: None,
             }],
         }
     })?;
     let findings = rules::check(&value);
-    Ok(Checked { report, findings })
+    Ok(Checked {
+        report,
+        findings,
+        sources: BTreeMap::new(),
+    })
 }
 
 /// Validates a report that was built in memory (by a reader, or by a

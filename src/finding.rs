@@ -69,6 +69,10 @@ pub struct Finding {
     /// For a rule, what it requires, in Chinese and English.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_text: Option<RuleText>,
+    /// Where the value came from in the source document (`表3 第5行 第2列`,
+    /// `line 42`), when it was read from one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A rule's statement in both languages.
@@ -111,6 +115,9 @@ impl fmt::Display for Finding {
         }
         if self.kind == "schema" && self.place.is_some() {
             write!(f, " (at {})", display_pointer(&self.pointer))?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, " [{source}]")?;
         }
         Ok(())
     }

@@ -57,6 +57,16 @@ pub struct Group {
     pub short: &'static str,
 }
 
+/// The six section headings of the national format, in order.
+pub const SECTION_HEADINGS: [&str; 6] = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
+
 /// Which official table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableId {
@@ -78,9 +88,9 @@ impl TableId {
     /// The official section heading, which is how a person names the table.
     pub fn title(self) -> &'static str {
         match self {
-            TableId::Proactive => "二、主动公开政府信息情况",
-            TableId::Applications => "三、收到和处理政府信息公开申请情况",
-            TableId::Reviews => "四、政府信息公开行政复议、行政诉讼情况",
+            TableId::Proactive => SECTION_HEADINGS[1],
+            TableId::Applications => SECTION_HEADINGS[2],
+            TableId::Reviews => SECTION_HEADINGS[3],
         }
     }
 }
@@ -349,7 +359,7 @@ const T3_COLS: &[Column] = &[
 /// The note cell in table 3's top-left corner, which states rule R3.1.
 pub const T3_NOTE: &str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
 /// The header over table 3's seven data columns.
-pub const T3_HEADER: &str = "申请人情况";
+pub const T3_HEADER_LABEL: &str = "申请人情况";
 
 macro_rules! t3_rows {
     ($($other:expr),* $(,)?) => {
@@ -466,6 +476,104 @@ pub static TABLE4: Layout = Layout {
         col("total", "总计", Count),
     ],
 };
+
+/// A header cell of the official form, with the header cells under it.
+/// The leaves, in order, are the table's value columns.
+#[derive(Debug)]
+pub struct HeaderNode {
+    pub label: &'static str,
+    pub children: &'static [HeaderNode],
+}
+
+const fn leaf(label: &'static str) -> HeaderNode {
+    HeaderNode {
+        label,
+        children: &[],
+    }
+}
+
+const OUTCOMES: &[HeaderNode] = &[
+    leaf("结果维持"),
+    leaf("结果纠正"),
+    leaf("其他结果"),
+    leaf("尚未审结"),
+    leaf("总计"),
+];
+
+/// Table 3's three header rows: 申请人情况 over 自然人, 法人或其他组织 (over
+/// five kinds) and 总计. The note cell beside them is [`T3_NOTE`].
+pub static T3_HEADER: &[HeaderNode] = &[HeaderNode {
+    label: T3_HEADER_LABEL,
+    children: &[
+        leaf("自然人"),
+        HeaderNode {
+            label: APPLICANT,
+            children: &[
+                leaf("商业企业"),
+                leaf("科研机构"),
+                leaf("社会公益组织"),
+                leaf("法律服务机构"),
+                leaf("其他"),
+            ],
+        },
+        leaf("总计"),
+    ],
+}];
+
+/// Table 4's three header rows; its 15 leaves are the printed value row,
+/// which maps onto [`TABLE4`]'s three rows of five.
+pub static T4_HEADER: &[HeaderNode] = &[
+    HeaderNode {
+        label: "行政复议",
+        children: OUTCOMES,
+    },
+    HeaderNode {
+        label: T4_LITIGATION,
+        children: &[
+            HeaderNode {
+                label: "未经复议直接起诉",
+                children: OUTCOMES,
+            },
+            HeaderNode {
+                label: "复议后起诉",
+                children: OUTCOMES,
+            },
+        ],
+    },
+];
+
+/// The header cell over table 2's row labels.
+pub const T2_LABEL_HEADER: &str = "信息内容";
+
+/// A header tree in level order (row by row, left to right): the order in
+/// which its cells appear when the table is read row by row, each merged cell
+/// once.
+pub fn level_order(tree: &'static [HeaderNode]) -> Vec<&'static HeaderNode> {
+    let mut out = Vec::new();
+    let mut level: Vec<&'static HeaderNode> = tree.iter().collect();
+    while !level.is_empty() {
+        out.extend(level.iter().copied());
+        level = level.iter().flat_map(|n| n.children.iter()).collect();
+    }
+    out
+}
+
+/// The leaves of a header tree, left to right.
+pub fn leaves(tree: &'static [HeaderNode]) -> Vec<&'static HeaderNode> {
+    fn walk(n: &'static HeaderNode, out: &mut Vec<&'static HeaderNode>) {
+        if n.children.is_empty() {
+            out.push(n);
+        }
+        for c in n.children {
+            walk(c, out);
+        }
+    }
+    let mut out = Vec::new();
+    for n in tree {
+        walk(n, &mut out);
+    }
+    out
+}
 
 /// Every layout: table 2's blocks, table 3, table 4.
 pub fn all() -> impl Iterator<Item = &'static Layout> {
@@ -591,6 +699,17 @@ mod tests {
         assert_eq!(TABLE3[0].rows.len(), 23);
         assert_eq!(TABLE3[1].rows.len(), 25);
         assert_eq!(TABLE3[0].columns.len(), 7);
+    }
+
+    #[test]
+    fn header_trees_list_the_columns() {
+        let t3: Vec<&str> = leaves(T3_HEADER).iter().map(|n| n.label).collect();
+        let cols: Vec<&str> = TABLE3[0].columns.iter().map(|c| c.label).collect();
+        assert_eq!(t3, cols);
+        assert_eq!(leaves(T4_HEADER).len(), 15);
+        let order: Vec<&str> = level_order(T4_HEADER).iter().map(|n| n.label).collect();
+        assert_eq!(order[..3], ["行政复议", "行政诉讼", "结果维持"]);
+        assert_eq!(order[7..9], ["未经复议直接起诉", "复议后起诉"]);
     }
 
     #[test]

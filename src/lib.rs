@@ -13,11 +13,15 @@
 //! - [`output`]: writing files safely (temp file, fsync, rename).
 
 pub mod convert;
+pub mod doc;
 pub mod error;
 pub mod finding;
+pub mod labels;
 pub mod layout;
 pub mod model;
 pub mod output;
+pub mod read;
+pub mod recognize;
 pub mod rules;
 pub mod schema;
 

@@ -375,6 +375,7 @@ impl Rule {
                                 values: None,
                                 message: problem,
                                 rule_text: Some(self.def.message.clone()),
+                                source: None,
                             });
                         }
                     }
@@ -462,6 +463,7 @@ impl Rule {
             values: Some([l.sum.to_string(), r.sum.to_string()]),
             message: format!("{} {symbol} {}", l.describe(), r.describe()),
             rule_text: Some(self.def.message.clone()),
+            source: None,
         });
     }
 }

@@ -56,6 +56,7 @@ pub fn check(instance: &Value) -> Vec<Finding> {
                 values: None,
                 message,
                 rule_text: None,
+                source: None,
             }
         })
         .collect();

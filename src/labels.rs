@@ -1,0 +1,115 @@
+//! Comparing label text the way it is printed in real reports.
+//!
+//! The same label reaches us full-width (`第二十条第（一）项`) or folded to
+//! half-width (`第二十条第(一)项`), with curly or straight quotes, and with
+//! spaces or line breaks inside (`本年新 制作数量`, `商业` / `企业`). [`fold`]
+//! makes all of these one string; [`matches`] then also accepts a label
+//! followed by a parenthesised instruction (`规章(设区的市…提供)`), and
+//! [`near`] accepts a printing slip of a character or two.
+
+/// Folds full-width ASCII to half-width, curly quotes to straight, an item
+/// number's `1、` to `1.`, and drops all whitespace.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().filter_map(fold_char) {
+        let after_digit = out.chars().last().is_some_and(|p| p.is_ascii_digit());
+        out.push(if c == '、' && after_digit { '.' } else { c });
+    }
+    out
+}
+
+/// One character of [`fold`]; `None` for whitespace.
+pub fn fold_char(c: char) -> Option<char> {
+    if c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}') {
+        return None;
+    }
+    Some(match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '“' | '”' | '„' | '‟' | '″' => '"',
+        '‘' | '’' => '\'',
+        '—' | '–' => '-',
+        _ => c,
+    })
+}
+
+/// Whether printed `text` is the official `label`: equal once folded, or
+/// the label followed by a parenthesised note.
+pub fn matches(text: &str, label: &str) -> bool {
+    matches_folded(&fold(text), &fold(label))
+}
+
+/// [`matches`] on already-folded strings.
+pub fn matches_folded(text: &str, label: &str) -> bool {
+    text == label
+        || text
+            .strip_prefix(label)
+            .is_some_and(|rest| rest.starts_with('('))
+}
+
+/// Whether `text` is `label` with at most `max` characters changed, added or
+/// dropped (both folded). For labels long enough that this cannot confuse two
+/// of them; callers restrict the candidates to one table or group.
+pub fn near(text: &str, label: &str, max: usize) -> bool {
+    let a: Vec<char> = text.chars().collect();
+    let b: Vec<char> = label.chars().collect();
+    if b.len() < 6 || a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    edit_distance(&a, &b) <= max
+}
+
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_forms_fold_to_one() {
+        assert!(matches("第二十条第(一)项", "第二十条第（一）项"));
+        assert!(matches("本年新 制作数量", "本年新制作数量"));
+        assert!(matches("3.危及\"三安全一稳定\"", "3.危及“三安全一稳定”"));
+        assert!(matches(
+            "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+        ));
+        assert!(matches("三 、本 年 度办 理 结果", "三、本年度办理结果"));
+        assert!(matches(
+            "1、申请人无正当理由逾期不补正",
+            "1.申请人无正当理由逾期不补正"
+        ));
+    }
+
+    #[test]
+    fn instructions_after_a_label_are_allowed_but_not_other_words() {
+        assert!(matches(
+            "规章(设区的市、自治州人民政府应提供相关数据)",
+            "规章"
+        ));
+        assert!(!matches("规章制度", "规章"));
+        assert!(!matches("其他对外管理服务事项", "其他"));
+    }
+
+    #[test]
+    fn slips_of_a_character_are_near() {
+        assert!(near(
+            &fold("2.其他法律行政止公开"),
+            &fold("2.其他法律行政法规禁止公开"),
+            3
+        ));
+        assert!(!near("1.属于国家秘密", "2.重复申请", 3));
+        assert!(!near("其他", "其它", 1), "short labels never match loosely");
+    }
+}

@@ -1,0 +1,546 @@
+//! The recognizer: the only code that knows what a report looks like.
+//!
+//! It turns a reader's generic [`Doc`] into a [`Report`]:
+//!
+//! 1. Page chrome is dropped and the title, preamble and six sections are
+//!    found by their headings, tolerating the printed variants (a missing
+//!    numeral, the wording of Art. 50 of the Regulation).
+//! 2. Each table is told apart by its content (第二十条 blocks, the 申请人情况
+//!    header, the 行政复议 header), wherever it stands.
+//! 3. Every table cell is placed by its row and column labels (see
+//!    [`tables`]), never by its position alone; the edition is decided per
+//!    table 2 block and for table 3 from the labels printed.
+//!
+//! Whatever cannot be placed is reported as a warning with its location; no
+//! number is dropped silently and none is invented.
+
+mod tables;
+
+use std::collections::BTreeMap;
+
+use crate::doc::{Block as DocBlock, Doc, Loc, Paragraph, Table};
+use crate::finding::{Finding, Severity};
+use crate::labels::fold;
+use crate::layout::{Place, TableId};
+use crate::model::{
+    Block, Meta, Report, Sections, Source, SourceFormat, TableSection, TextSection,
+};
+
+/// What the caller knows that the document may not say.
+#[derive(Clone, Debug, Default)]
+pub struct Hints {
+    /// The source file's name (no folder).
+    pub file: Option<String>,
+    pub format: Option<SourceFormat>,
+    /// Overrides for what the document lacks or states wrongly.
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+    pub title: Option<String>,
+}
+
+/// A recognized report, what could not be placed, and where each value
+/// came from.
+#[derive(Debug)]
+pub struct Recognized {
+    pub report: Report,
+    /// Warnings about the reading itself (`kind: "read"`).
+    pub findings: Vec<Finding>,
+    /// JSON pointer of each table cell -> its place in the source.
+    pub sources: BTreeMap<String, Loc>,
+}
+
+/// The six sections, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Sec {
+    Overview,
+    Proactive,
+    Applications,
+    Reviews,
+    Problems,
+    Other,
+}
+
+const SECTIONS: [Sec; 6] = [
+    Sec::Overview,
+    Sec::Proactive,
+    Sec::Applications,
+    Sec::Reviews,
+    Sec::Problems,
+    Sec::Other,
+];
+
+impl Sec {
+    fn numeral(self) -> char {
+        ['一', '二', '三', '四', '五', '六'][self as usize]
+    }
+
+    /// Words that identify the heading, however it is numbered or phrased.
+    fn keywords(self) -> &'static [&'static str] {
+        match self {
+            Sec::Overview => &["总体情况"],
+            Sec::Proactive => &["主动公开政府信息"],
+            Sec::Applications => &["收到和处理政府信息公开申请"],
+            Sec::Reviews => &["行政复议", "行政诉讼"],
+            Sec::Problems => &["存在的主要问题"],
+            Sec::Other => &["其他需要报告的事项"],
+        }
+    }
+
+    fn table(self) -> Option<TableId> {
+        match self {
+            Sec::Proactive => Some(TableId::Proactive),
+            Sec::Applications => Some(TableId::Applications),
+            Sec::Reviews => Some(TableId::Reviews),
+            _ => None,
+        }
+    }
+
+    fn of_table(t: TableId) -> Sec {
+        match t {
+            TableId::Proactive => Sec::Proactive,
+            TableId::Applications => Sec::Applications,
+            TableId::Reviews => Sec::Reviews,
+        }
+    }
+}
+
+/// Longest text (in characters) a section heading may have; a preamble that
+/// lists the six parts is a paragraph, not a heading.
+const MAX_HEADING_CHARS: usize = 40;
+/// Longest sub-heading (`（一）强化领导，全面推进。`) kept as a heading block
+/// rather than a paragraph.
+const MAX_SUBHEADING_CHARS: usize = 30;
+
+/// Which section a paragraph heads, if it is a section heading.
+fn section_heading(text: &str) -> Option<Sec> {
+    let f = fold(text);
+    if f.chars().count() > MAX_HEADING_CHARS {
+        return None;
+    }
+    let (numeral, rest) = match f.char_indices().nth(1) {
+        Some((i, '、')) => (f.chars().next(), &f[i + '、'.len_utf8()..]),
+        _ => match f.strip_prefix('、') {
+            Some(rest) => (None, rest),
+            None => (None, f.as_str()),
+        },
+    };
+    let has = |s: Sec| s.keywords().iter().all(|k| rest.contains(k));
+    match numeral {
+        Some(n) => SECTIONS.into_iter().find(|s| s.numeral() == n && has(*s)),
+        None if rest.len() < f.len() => SECTIONS.into_iter().find(|s| has(*s)),
+        // Unnumbered: only the exact official wording.
+        None => SECTIONS.into_iter().find(|s| {
+            crate::layout::SECTION_HEADINGS[*s as usize]
+                .split_once('、')
+                .is_some_and(|(_, title)| f == fold(title))
+        }),
+    }
+}
+
+/// Lines a web page adds around the report.
+const CHROME: &[&str] = &[
+    "扫一扫在手机打开当前页",
+    "打印本页",
+    "【打印本页】",
+    "关闭窗口",
+    "【关闭窗口】",
+    "【打印本页】【关闭窗口】",
+    "【打印】【关闭】",
+    "【打印】",
+    "【关闭】",
+    "分享到:",
+    "分享到",
+];
+
+fn is_chrome(text: &str) -> bool {
+    let f = fold(text);
+    CHROME.iter().any(|c| fold(c) == f)
+}
+
+/// Strips chrome glued to the end of a paragraph.
+fn strip_chrome(text: &str) -> &str {
+    let t = text.trim_end();
+    for c in CHROME {
+        if let Some(rest) = t.strip_suffix(c)
+            && !rest.trim().is_empty()
+        {
+            return rest.trim_end();
+        }
+    }
+    t
+}
+
+fn is_subheading(p: &Paragraph) -> bool {
+    if p.level.is_some() {
+        return true;
+    }
+    let f = fold(&p.text);
+    if f.chars().count() > MAX_SUBHEADING_CHARS {
+        return false;
+    }
+    let inner = match f.strip_prefix('(') {
+        Some(rest) => rest.split_once(')').map(|(n, _)| n),
+        None => None,
+    };
+    inner.is_some_and(|n| !n.is_empty() && n.chars().all(is_cjk_numeral))
+}
+
+fn is_cjk_numeral(c: char) -> bool {
+    "一二三四五六七八九十".contains(c)
+}
+
+/// Something in a section, in document order.
+enum Item<'d> {
+    Para(&'d Paragraph, String),
+    Table(&'d Table),
+}
+
+#[derive(Default)]
+struct SectionBuf<'d> {
+    heading: Option<String>,
+    items: Vec<Item<'d>>,
+}
+
+/// Recognizes a report in a document.
+pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
+    let mut findings = Vec::new();
+    let mut sources = BTreeMap::new();
+    let mut title: Option<String> = None;
+    let mut preamble: Vec<(&Paragraph, String)> = Vec::new();
+    let mut sections: [Option<SectionBuf>; 6] = Default::default();
+    let mut current: Option<Sec> = None;
+
+    for block in &doc.blocks {
+        match block {
+            DocBlock::Paragraph(p) => {
+                if is_chrome(&p.text) {
+                    continue;
+                }
+                let text = strip_chrome(&p.text).to_owned();
+                if let Some(sec) = section_heading(&text)
+                    && sections[sec as usize].is_none()
+                {
+                    sections[sec as usize] = Some(SectionBuf {
+                        heading: Some(text),
+                        items: Vec::new(),
+                    });
+                    current = Some(sec);
+                    continue;
+                }
+                match current {
+                    None if title.is_none() && preamble.is_empty() && is_title(&text) => {
+                        title = Some(text);
+                    }
+                    None => preamble.push((p, text)),
+                    Some(sec) => sections[sec as usize]
+                        .get_or_insert_with(SectionBuf::default)
+                        .items
+                        .push(Item::Para(p, text)),
+                }
+            }
+            DocBlock::Table(t) => {
+                let sec = tables::identify(t)
+                    .map(Sec::of_table)
+                    .or(current.filter(|s| s.table().is_some()));
+                match sec {
+                    Some(sec) => sections[sec as usize]
+                        .get_or_insert_with(SectionBuf::default)
+                        .items
+                        .push(Item::Table(t)),
+                    None => findings.push(read_warning(
+                        "table",
+                        None,
+                        first_loc(t),
+                        format!(
+                            "a table of {} cells that is none of the three official tables was left out",
+                            t.cell_count()
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+
+    let mut out = Sections::default();
+    for sec in SECTIONS {
+        let Some(buf) = sections[sec as usize].take() else {
+            findings.push(read_warning(
+                "section",
+                None,
+                Loc::Unknown,
+                format!(
+                    "no section {} was found",
+                    crate::layout::SECTION_HEADINGS[sec as usize]
+                ),
+            ));
+            continue;
+        };
+        match sec.table() {
+            None => {
+                let body = buf
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Para(p, text) => Some(text_block(p, text)),
+                        Item::Table(_) => None,
+                    })
+                    .collect();
+                let section = TextSection {
+                    heading: buf.heading,
+                    body,
+                };
+                match sec {
+                    Sec::Overview => out.overview = Some(section),
+                    Sec::Problems => out.problems = Some(section),
+                    _ => out.other = Some(section),
+                }
+            }
+            Some(id) => {
+                let mut t = tables::TableInput::new(id);
+                let mut body = Vec::new();
+                let mut notes = Vec::new();
+                let mut seen_table = false;
+                for item in &buf.items {
+                    match item {
+                        Item::Table(table) => {
+                            t.push_table(table);
+                            seen_table = true;
+                        }
+                        Item::Para(p, text) => {
+                            if seen_table {
+                                notes.push((*p, text.clone()));
+                            } else {
+                                body.push((*p, text.clone()));
+                            }
+                        }
+                    }
+                }
+                // No table markup: the cells may be paragraphs (one cell per
+                // line) or run together in one paragraph.
+                if !seen_table {
+                    let (before, cells) = tables::split_stream(id, &body);
+                    body.truncate(before);
+                    t.push_stream(&cells);
+                }
+                let recognized = t.recognize(&mut findings, &mut sources);
+                // Text the table reader did not use stays text, after it.
+                notes.splice(
+                    0..0,
+                    recognized.leftover.iter().map(|(p, s)| (*p, s.clone())),
+                );
+                let body: Vec<Block> = body.iter().map(|(p, s)| text_block(p, s)).collect();
+                let notes: Vec<Block> = notes.iter().map(|(p, s)| text_block(p, s)).collect();
+                match recognized.table {
+                    tables::AnyTable::T2(table) => {
+                        out.proactive = Some(TableSection {
+                            heading: buf.heading,
+                            body,
+                            table,
+                            notes,
+                        })
+                    }
+                    tables::AnyTable::T3(table) => {
+                        out.applications = Some(TableSection {
+                            heading: buf.heading,
+                            body,
+                            table,
+                            notes,
+                        })
+                    }
+                    tables::AnyTable::T4(table) => {
+                        out.reviews = Some(TableSection {
+                            heading: buf.heading,
+                            body,
+                            table,
+                            notes,
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    let preamble_blocks: Vec<Block> = preamble.iter().map(|(p, t)| text_block(p, t)).collect();
+    let meta = metadata(doc, hints, title, &preamble_blocks);
+    Recognized {
+        report: Report {
+            schema: None,
+            meta,
+            preamble: preamble_blocks,
+            sections: out,
+        },
+        findings,
+        sources,
+    }
+}
+
+fn text_block(p: &Paragraph, text: &str) -> Block {
+    if is_subheading(p) {
+        Block::heading(text)
+    } else {
+        Block::paragraph(text)
+    }
+}
+
+fn is_title(text: &str) -> bool {
+    let f = fold(text);
+    f.chars().count() <= 60 && f.contains("年度报告") && !f.contains("本报告")
+}
+
+fn first_loc(t: &Table) -> Loc {
+    t.rows
+        .iter()
+        .flatten()
+        .next()
+        .map(|c| c.loc)
+        .unwrap_or_default()
+}
+
+/// A warning about the reading itself.
+pub(crate) fn read_warning(code: &str, place: Option<Place>, loc: Loc, message: String) -> Finding {
+    Finding {
+        kind: "read",
+        rule: code.to_owned(),
+        severity: Severity::Warning,
+        status: None,
+        pointer: String::new(),
+        cells: Vec::new(),
+        place,
+        values: None,
+        message,
+        rule_text: None,
+        source: (loc != Loc::Unknown).then(|| loc.to_string()),
+    }
+}
+
+/// Title, agency, year and date: from the caller, then the document's own
+/// text, then what the reader found around it (an HTML page's metadata).
+fn metadata(doc: &Doc, hints: &Hints, title: Option<String>, preamble: &[Block]) -> Meta {
+    let title = hints
+        .title
+        .clone()
+        .or(title)
+        .or_else(|| doc.meta.title.clone());
+    let from_title = title.as_deref().and_then(split_title);
+    let agency = hints
+        .agency
+        .clone()
+        .or_else(|| from_title.as_ref().map(|(a, _)| a.clone()))
+        .or_else(|| doc.meta.agency.clone());
+    let year = hints
+        .year
+        .or_else(|| from_title.as_ref().map(|(_, y)| *y))
+        .or_else(|| preamble.iter().find_map(|b| statistics_year(&b.text)));
+    let published = preamble
+        .iter()
+        .find_map(|b| date_line(&b.text))
+        .or_else(|| doc.meta.published.clone());
+    Meta {
+        title,
+        agency,
+        year,
+        published,
+        source: hints.format.map(|format| Source {
+            file: hints.file.clone(),
+            format,
+        }),
+    }
+}
+
+/// `淮安市人民政府2024年政府信息公开工作年度报告` -> (`淮安市人民政府`, 2024).
+fn split_title(title: &str) -> Option<(String, i32)> {
+    let chars: Vec<char> = title.chars().collect();
+    for i in 0..chars.len().saturating_sub(4) {
+        let digits: String = chars[i..i + 4].iter().collect();
+        if digits.chars().all(|c| c.is_ascii_digit()) && chars.get(i + 4) == Some(&'年') {
+            let year: i32 = digits.parse().ok()?;
+            let agency: String = chars[..i].iter().collect();
+            let agency = agency.trim();
+            return (!agency.is_empty() && (2000..=2100).contains(&year))
+                .then(|| (agency.to_owned(), year));
+        }
+    }
+    None
+}
+
+/// The year of `统计期限自2020年1月1日起至2020年12月31日止`.
+fn statistics_year(text: &str) -> Option<i32> {
+    let f = fold(text);
+    let i = f.find("年1月1日")?;
+    let year: String = f[..i]
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    year.parse().ok().filter(|y| (2000..=2100).contains(y))
+}
+
+/// A paragraph that is only a date, such as `(2021年1 月25日)`.
+fn date_line(text: &str) -> Option<String> {
+    let f = fold(text);
+    let inner = f.trim_start_matches('(').trim_end_matches(')');
+    let is_date = inner.ends_with('日')
+        && inner.contains('年')
+        && inner.contains('月')
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_digit() || "年月日".contains(c));
+    is_date.then(|| crate::read::iso_date(inner)).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_are_found_in_their_printed_variants() {
+        assert_eq!(section_heading("一、总体情况"), Some(Sec::Overview));
+        assert_eq!(
+            section_heading("、主动公开政府信息情况"),
+            Some(Sec::Proactive)
+        );
+        assert_eq!(
+            section_heading("四、政府信息公开行政复议、行政诉讼情况"),
+            Some(Sec::Reviews)
+        );
+        assert_eq!(
+            section_heading("五、政府信息公开工作存在的主要问题及改进情况"),
+            Some(Sec::Problems)
+        );
+        assert_eq!(section_heading("四、结转下年度继续办理"), None);
+        assert_eq!(
+            section_heading("二、总体情况"),
+            None,
+            "numeral and words disagree"
+        );
+        assert_eq!(section_heading("（二）主动公开政府信息情况"), None);
+        assert_eq!(section_heading("其他需要报告的事项"), Some(Sec::Other));
+    }
+
+    #[test]
+    fn titles_give_agency_and_year() {
+        assert_eq!(
+            split_title("淮安市人民政府2024年政府信息公开工作年度报告"),
+            Some(("淮安市人民政府".into(), 2024))
+        );
+        assert_eq!(split_title("2024年政府信息公开工作年度报告"), None);
+        assert_eq!(
+            statistics_year("本年度报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。"),
+            Some(2020)
+        );
+        assert_eq!(date_line("(2021年1 月25日)").as_deref(), Some("2021-01-25"));
+        assert_eq!(date_line("2021年1月25日，我局召开会议"), None);
+    }
+
+    #[test]
+    fn chrome_is_recognised_alone_and_glued() {
+        assert!(is_chrome("扫一扫在手机打开当前页"));
+        assert_eq!(
+            strip_chrome("全部免费。扫一扫在手机打开当前页"),
+            "全部免费。"
+        );
+    }
+}

@@ -1,0 +1,1081 @@
+//! Placing table cells by their labels.
+//!
+//! Every table, whatever the reader, becomes one stream of tokens: the
+//! cells read row by row (each merged cell once), with the end of each row
+//! marked where the source has rows. One-cell-per-line text gives the same
+//! stream without row ends; text whose cells ran together (`规章000行政规范性
+//! 文件77132470`) is cut at the labels it contains first.
+//!
+//! In the stream, a row label is followed by its values, so each value is
+//! placed by its row label and by the column labels of the header, which is
+//! checked against the official header before its order is trusted.
+//! Anything that does not fit is reported, never guessed.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::read_warning;
+use crate::doc::{Loc, Paragraph, Table};
+use crate::finding::Finding;
+use crate::labels::{fold, matches_folded, near};
+use crate::layout::{
+    self, HeaderNode, Layout, Place, T2_LABEL_HEADER, T3_HEADER, T3_HEADER_LABEL, T3_NOTE,
+    T4_HEADER, TABLE2, TABLE3, TABLE4, TableId,
+};
+use crate::model::{Cell, Edition, ExtraRow, Table2, Table3, Table4};
+
+/// Which official table a document table is, by what it says.
+pub(super) fn identify(t: &Table) -> Option<TableId> {
+    let texts: Vec<String> = t.rows.iter().flatten().map(|c| fold(&c.text)).collect();
+    let any = |p: &dyn Fn(&str) -> bool| texts.iter().any(|s| p(s));
+    if any(&|s| is_block_title(s).is_some() || s == T2_LABEL_HEADER) {
+        Some(TableId::Proactive)
+    } else if any(&|s| {
+        s == T3_HEADER_LABEL || s.contains("勾稽关系") || s.starts_with("一、本年新收")
+    }) {
+        Some(TableId::Applications)
+    } else if any(&|s| s == "行政复议") && any(&|s| s == "结果维持") {
+        Some(TableId::Reviews)
+    } else {
+        None
+    }
+}
+
+/// `第二十条第(五)项` -> `item_5`.
+fn is_block_title(folded: &str) -> Option<&'static str> {
+    let inner = folded.strip_prefix("第二十条第(")?.strip_suffix(")项")?;
+    Some(match inner {
+        "一" => "item_1",
+        "五" => "item_5",
+        "六" => "item_6",
+        "八" => "item_8",
+        "九" => "item_9",
+        _ => return None,
+    })
+}
+
+/// Where, among a section's paragraphs, a table written as text begins.
+pub(super) fn split_stream<'d>(
+    id: TableId,
+    paras: &[(&'d Paragraph, String)],
+) -> (usize, Vec<(&'d Paragraph, String)>) {
+    let starts = |text: &str| {
+        let f = fold(text);
+        match id {
+            TableId::Proactive => f.starts_with("第二十条第("),
+            TableId::Applications => {
+                f.contains("勾稽关系") || f == T3_HEADER_LABEL || f.starts_with("一、本年新收")
+            }
+            TableId::Reviews => f.starts_with("行政复议"),
+        }
+    };
+    match paras.iter().position(|(_, t)| starts(t)) {
+        Some(i) => (i, paras[i..].to_vec()),
+        None => (paras.len(), Vec::new()),
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Token {
+    text: String,
+    /// [`fold`]ed text.
+    f: String,
+    loc: Loc,
+    /// The last cell of its row, where the source has rows.
+    row_end: bool,
+    /// Cut out of text whose cells ran together: a run of digits here may
+    /// hold several cells.
+    glued: bool,
+    /// Index of the stream paragraph it came from.
+    para: Option<usize>,
+}
+
+impl Token {
+    /// A value cell: blank, a number, a number with its unit, or a
+    /// placeholder such as `/`.
+    fn is_value(&self) -> bool {
+        let cell = Cell::from_written(&self.text);
+        cell.is_blank() || cell.is_placeholder() || cell.quantity().is_some()
+    }
+
+    fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+// Built once per table and moved straight into its section.
+#[allow(clippy::large_enum_variant)]
+pub(super) enum AnyTable {
+    T2(Option<Table2>),
+    T3(Option<Table3>),
+    T4(Option<Table4>),
+}
+
+pub(super) struct Output<'d> {
+    pub table: AnyTable,
+    /// Stream paragraphs after the table's last cell: text, not cells.
+    pub leftover: Vec<(&'d Paragraph, String)>,
+}
+
+pub(super) struct TableInput<'d> {
+    id: TableId,
+    tokens: Vec<Token>,
+    stream: Vec<(&'d Paragraph, String)>,
+}
+
+impl<'d> TableInput<'d> {
+    pub fn new(id: TableId) -> Self {
+        TableInput {
+            id,
+            tokens: Vec::new(),
+            stream: Vec::new(),
+        }
+    }
+
+    /// Appends a document table (a table split over several, such as table
+    /// 2 printed one block per table, is appended piece by piece).
+    pub fn push_table(&mut self, t: &Table) {
+        for row in &t.rows {
+            let n = row.len();
+            for (i, c) in row.iter().enumerate() {
+                self.tokens.push(Token {
+                    text: c.text.clone(),
+                    f: fold(&c.text),
+                    loc: c.loc,
+                    row_end: i + 1 == n,
+                    glued: false,
+                    para: None,
+                });
+            }
+        }
+    }
+
+    /// Appends paragraphs that hold the table as text.
+    pub fn push_stream(&mut self, paras: &[(&'d Paragraph, String)]) {
+        let labels = all_labels(self.id);
+        for (i, (p, text)) in paras.iter().enumerate() {
+            let pieces = cut_at_labels(text, &labels);
+            let glued = pieces.len() > 1;
+            for piece in pieces {
+                self.tokens.push(Token {
+                    f: fold(&piece),
+                    text: piece,
+                    loc: p.loc,
+                    row_end: false,
+                    glued,
+                    para: Some(i),
+                });
+            }
+        }
+        self.stream = paras.to_vec();
+    }
+
+    pub fn recognize(
+        self,
+        findings: &mut Vec<Finding>,
+        sources: &mut BTreeMap<String, Loc>,
+    ) -> Output<'d> {
+        let mut ctx = Ctx {
+            findings,
+            sources,
+            tokens: &self.tokens,
+            last_used: None,
+        };
+        let table = match self.id {
+            TableId::Proactive => AnyTable::T2(ctx.table2()),
+            TableId::Applications => AnyTable::T3(ctx.table3()),
+            TableId::Reviews => AnyTable::T4(ctx.table4()),
+        };
+        let leftover = match ctx.last_used.and_then(|i| self.tokens[i].para) {
+            Some(p) => self.stream[p + 1..].to_vec(),
+            None if self.tokens.iter().all(|t| t.para.is_some()) => self.stream.clone(),
+            None => Vec::new(),
+        };
+        Output { table, leftover }
+    }
+}
+
+/// Every label that can stand in a table, longest first, folded.
+fn all_labels(id: TableId) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    let layouts: Vec<&Layout> = layout::all().filter(|l| l.table == id).collect();
+    for l in &layouts {
+        labels.extend(l.rows.iter().map(|r| fold(r.label)));
+        labels.extend(l.groups.iter().map(|g| fold(g.label)));
+        labels.extend(l.columns.iter().map(|c| fold(c.label)));
+        if let Some((_, title)) = l.block {
+            labels.push(fold(title));
+        }
+    }
+    match id {
+        TableId::Proactive => labels.push(T2_LABEL_HEADER.into()),
+        TableId::Applications => {
+            labels.push(fold(T3_NOTE));
+            labels.extend(layout::level_order(T3_HEADER).iter().map(|n| fold(n.label)));
+        }
+        TableId::Reviews => {
+            labels.extend(layout::level_order(T4_HEADER).iter().map(|n| fold(n.label)))
+        }
+    }
+    labels.sort_by_key(|l| std::cmp::Reverse(l.chars().count()));
+    labels.dedup();
+    labels
+}
+
+/// Cuts text whose cells ran together at the labels it contains:
+/// `规章000行政规范性文件77132470` -> [规章, 000, 行政规范性文件, 77132470].
+/// Text with no label inside, or that is exactly one label, stays whole.
+fn cut_at_labels(text: &str, labels: &[String]) -> Vec<String> {
+    let f = fold(text);
+    if labels.contains(&f) {
+        return vec![text.to_owned()];
+    }
+    let mut pieces = Vec::new();
+    let mut gap = String::new();
+    let mut rest = f.as_str();
+    let mut found = 0;
+    while let Some(c) = rest.chars().next() {
+        if let Some(l) = labels.iter().find(|l| rest.starts_with(l.as_str())) {
+            if !gap.is_empty() {
+                pieces.push(std::mem::take(&mut gap));
+            }
+            pieces.push(l.clone());
+            rest = &rest[l.len()..];
+            found += 1;
+        } else {
+            gap.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    if !gap.is_empty() {
+        pieces.push(gap);
+    }
+    if found == 0 || (found == 1 && pieces.len() == 1) {
+        vec![text.to_owned()]
+    } else {
+        pieces
+    }
+}
+
+struct Ctx<'a> {
+    findings: &'a mut Vec<Finding>,
+    sources: &'a mut BTreeMap<String, Loc>,
+    tokens: &'a [Token],
+    last_used: Option<usize>,
+}
+
+/// A row label found, with the value tokens after it.
+struct RowRead {
+    label: usize,
+    values: Vec<usize>,
+}
+
+impl Ctx<'_> {
+    fn warn(&mut self, code: &str, place: Option<Place>, loc: Loc, message: String) {
+        self.findings.push(read_warning(code, place, loc, message));
+    }
+
+    fn used(&mut self, i: usize) {
+        self.last_used = Some(self.last_used.map_or(i, |u| u.max(i)));
+    }
+
+    /// The cells of a row: its value tokens, trailing blank filler dropped
+    /// and a run of digits cut out of glued text split when that is the only
+    /// way it can be split. `None`, with a warning, when they do not fit.
+    fn row_cells(&mut self, row: &RowRead, n: usize, place: Place) -> Option<Vec<(Cell, Loc)>> {
+        let mut values = row.values.clone();
+        while values.len() > n && values.last().is_some_and(|&i| self.tokens[i].is_blank()) {
+            values.pop();
+        }
+        for &i in &values {
+            self.used(i);
+        }
+        self.used(row.label);
+        let label_loc = self.tokens[row.label].loc;
+        if let [only] = values.as_slice() {
+            let t = &self.tokens[*only];
+            let digits = t.f.chars().all(|c| c.is_ascii_digit());
+            if t.glued && n > 1 && digits {
+                if t.f.chars().count() == n {
+                    return Some(
+                        t.f.chars()
+                            .map(|c| (Cell::from_written(&c.to_string()), t.loc))
+                            .collect(),
+                    );
+                }
+                self.warn(
+                    "split",
+                    Some(place),
+                    t.loc,
+                    format!(
+                        "the digits “{}” ran together and cannot be split into {n} cells unambiguously; the row is left blank",
+                        t.text
+                    ),
+                );
+                return None;
+            }
+        }
+        if values.len() != n {
+            let shown: Vec<String> = values
+                .iter()
+                .map(|&i| self.tokens[i].text.clone())
+                .collect();
+            self.warn(
+                "count",
+                Some(place),
+                label_loc,
+                format!(
+                    "{} value{} where the form has {n} ({}); the row is left blank rather than guessed",
+                    values.len(),
+                    if values.len() == 1 { "" } else { "s" },
+                    shown.join(" | ")
+                ),
+            );
+            return None;
+        }
+        Some(
+            values
+                .iter()
+                .map(|&i| (Cell::from_written(&self.tokens[i].text), self.tokens[i].loc))
+                .collect(),
+        )
+    }
+
+    /// Checks header tokens against an official header tree (read in level
+    /// order, so that both grids and text, where each merged cell appears
+    /// once, match). Returns why it does not match.
+    fn check_header(&self, header: &[usize], tree: &'static [HeaderNode]) -> Result<(), String> {
+        let expected: Vec<String> = layout::level_order(tree)
+            .iter()
+            .map(|n| fold(n.label))
+            .collect();
+        let mut next = 0;
+        for &i in header {
+            let t = &self.tokens[i];
+            if t.is_blank() || t.f.contains("勾稽关系") || t.f == T2_LABEL_HEADER {
+                continue;
+            }
+            if next < expected.len() && matches_folded(&t.f, &expected[next]) {
+                next += 1;
+            } else if expected[..next].contains(&t.f) {
+                // A merged cell repeated, as some converters write them.
+            } else {
+                return Err(format!("“{}” is not in the official header", t.text));
+            }
+        }
+        match expected.get(next) {
+            None => Ok(()),
+            Some(missing) => Err(format!("the header lacks “{missing}”")),
+        }
+    }
+
+    // ------------------------------------------------------------ table 3
+
+    fn table3(&mut self) -> Option<Table3> {
+        let tokens = self.tokens;
+        let title = TableId::Applications.title();
+        let place = |row: Option<String>| Place {
+            table: title.to_owned(),
+            row,
+            column: None,
+        };
+        let t3_rows: Vec<(&'static layout::Row, bool)> = TABLE3
+            .iter()
+            .flat_map(|l| {
+                l.rows
+                    .iter()
+                    .map(move |r| (r, l.edition == Some(Edition::E2021)))
+            })
+            .collect();
+        let groups: Vec<&'static layout::Group> = TABLE3[1].groups.iter().collect();
+        let find_row = |f: &str, group: &str| -> Option<(&'static str, bool)> {
+            if let Some((r, _)) = t3_rows
+                .iter()
+                .find(|(r, _)| matches_folded(f, &fold(r.label)))
+            {
+                return Some((r.path, true));
+            }
+            t3_rows
+                .iter()
+                .filter(|(r, _)| r.path.starts_with(group) && !group.is_empty())
+                .find(|(r, _)| {
+                    let label = fold(r.label);
+                    label.chars().next() == f.chars().next() && near(f, &label, 3)
+                })
+                .map(|(r, _)| (r.path, false))
+        };
+        let find_group = |f: &str| {
+            groups
+                .iter()
+                .find(|g| g.path != "results.other" && matches_folded(f, &fold(g.label)))
+                .map(|g| g.path)
+        };
+
+        let start = tokens
+            .iter()
+            .position(|t| find_row(&t.f, "").is_some_and(|(p, _)| p == "new"));
+        let Some(start) = start else {
+            self.warn(
+                "table",
+                Some(place(None)),
+                tokens.first().map(|t| t.loc).unwrap_or_default(),
+                "table 3 has no row 一、本年新收政府信息公开申请数量: its cells could not be placed".into(),
+            );
+            return None;
+        };
+        let header: Vec<usize> = (0..start).collect();
+        if let Err(why) = self.check_header(&header, T3_HEADER) {
+            let loc = tokens.first().map(|t| t.loc).unwrap_or_default();
+            self.warn(
+                "header",
+                Some(place(None)),
+                loc,
+                format!("{why}; the columns are taken in the official order"),
+            );
+        }
+
+        // Walk the rows.
+        let mut group = String::new();
+        let mut reads: Vec<(&'static str, RowRead)> = Vec::new();
+        let mut extras: Vec<(Option<&'static str>, RowRead)> = Vec::new();
+        let mut pending: Option<(Option<&'static str>, RowRead)> = None;
+        let mut stray: Vec<usize> = Vec::new();
+        let flush = |pending: &mut Option<(Option<&'static str>, RowRead)>,
+                     group: &mut String,
+                     reads: &mut Vec<(&'static str, RowRead)>,
+                     extras: &mut Vec<(Option<&'static str>, RowRead)>| {
+            match pending.take() {
+                // （六）其他处理 with no values of its own heads the 2021 rows.
+                Some((Some("results.other"), r)) if r.values.is_empty() => {
+                    *group = "results.other".into();
+                }
+                Some((Some(path), r)) => reads.push((path, r)),
+                Some((None, r)) => {
+                    let after = reads.last().map(|(p, _)| *p);
+                    extras.push((after, r));
+                }
+                None => {}
+            }
+        };
+        for (i, t) in tokens.iter().enumerate().skip(start) {
+            if t.is_value() {
+                match &mut pending {
+                    Some((_, r)) => r.values.push(i),
+                    None => stray.push(i),
+                }
+            } else if let Some(g) = find_group(&t.f) {
+                flush(&mut pending, &mut group, &mut reads, &mut extras);
+                group = g.to_owned();
+            } else if let Some((path, exact)) = find_row(&t.f, &group) {
+                flush(&mut pending, &mut group, &mut reads, &mut extras);
+                if !exact {
+                    let label = TABLE3
+                        .iter()
+                        .find_map(|l| l.row(path))
+                        .map_or(path, |r| r.label);
+                    self.warn(
+                        "label",
+                        Some(place(Some(label.to_owned()))),
+                        t.loc,
+                        format!("the label is printed “{}”; read as “{label}”", t.text),
+                    );
+                }
+                if !path.starts_with("results") || path == "results" {
+                    group.clear();
+                }
+                pending = Some((
+                    Some(path),
+                    RowRead {
+                        label: i,
+                        values: Vec::new(),
+                    },
+                ));
+            } else if self.check_header(&[i], T3_HEADER).is_ok() || t.f.contains("勾稽关系") {
+                // A header repeated where the table crosses a page.
+                flush(&mut pending, &mut group, &mut reads, &mut extras);
+            } else {
+                flush(&mut pending, &mut group, &mut reads, &mut extras);
+                pending = Some((
+                    None,
+                    RowRead {
+                        label: i,
+                        values: Vec::new(),
+                    },
+                ));
+            }
+            if t.row_end {
+                flush(&mut pending, &mut group, &mut reads, &mut extras);
+            }
+        }
+        flush(&mut pending, &mut group, &mut reads, &mut extras);
+        // Unknown text with no values after it is the end of the table.
+        extras.retain(|(_, r)| !r.values.is_empty());
+
+        let edition = if reads.iter().any(|(p, _)| p.starts_with("results.other.")) {
+            Edition::E2021
+        } else {
+            Edition::E2019
+        };
+        let l = TABLE3
+            .iter()
+            .find(|l| l.edition == Some(edition))
+            .expect("both editions are laid out");
+        let mut cells: BTreeMap<&str, Vec<(Cell, Loc)>> = BTreeMap::new();
+        for (path, r) in &reads {
+            let Some(row) = l.row(path) else {
+                self.warn(
+                    "edition",
+                    Some(place(None)),
+                    tokens[r.label].loc,
+                    format!(
+                        "“{}” belongs to the other edition of the form than the rest of the table ({}); its values are left out",
+                        tokens[r.label].text,
+                        edition.as_str()
+                    ),
+                );
+                continue;
+            };
+            if cells.contains_key(path) {
+                self.warn(
+                    "duplicate",
+                    Some(place(Some(l.row_label(row)))),
+                    tokens[r.label].loc,
+                    "the row appears twice; the first is kept".into(),
+                );
+                continue;
+            }
+            if let Some(row_cells) =
+                self.row_cells(r, l.columns.len(), place(Some(l.row_label(row))))
+            {
+                cells.insert(path, row_cells);
+            }
+        }
+        let mut extra_rows = Vec::new();
+        for (after, r) in &extras {
+            let label = tokens[r.label].text.clone();
+            let Some(values) = self.row_cells(r, l.columns.len(), place(Some(label.clone())))
+            else {
+                continue;
+            };
+            self.warn(
+                "extra",
+                Some(place(Some(label.clone()))),
+                tokens[r.label].loc,
+                "a row the national form does not have; kept in extra_rows".into(),
+            );
+            extra_rows.push(ExtraRow {
+                after: after.map(str::to_owned),
+                label,
+                values: values.into_iter().map(|(c, _)| c).collect(),
+            });
+        }
+        for &i in &stray {
+            if !tokens[i].is_blank() {
+                self.warn(
+                    "unplaced",
+                    Some(place(None)),
+                    tokens[i].loc,
+                    format!(
+                        "the value “{}” follows no row label and was not placed",
+                        tokens[i].text
+                    ),
+                );
+            }
+        }
+        let mut value = self.fill(l, &cells);
+        value.insert("edition".into(), Value::String(edition.as_str().into()));
+        if !extra_rows.is_empty() {
+            value.insert(
+                "extra_rows".into(),
+                serde_json::to_value(&extra_rows).unwrap_or(Value::Null),
+            );
+        }
+        self.build(Value::Object(value), title)
+    }
+
+    /// Builds a layout's object: every row and column, null where nothing
+    /// was read, and records each cell's source.
+    fn fill(&mut self, l: &Layout, cells: &BTreeMap<&str, Vec<(Cell, Loc)>>) -> Map<String, Value> {
+        let mut root = Map::new();
+        for row in l.rows {
+            let found = cells.get(row.path);
+            if found.is_none() {
+                self.warn(
+                    "missing",
+                    Some(Place {
+                        table: l.title(),
+                        row: Some(l.row_label(row)),
+                        column: None,
+                    }),
+                    Loc::Unknown,
+                    "the row was not found; its cells are blank".into(),
+                );
+            }
+            let mut obj = Map::new();
+            for (i, col) in l.columns.iter().enumerate() {
+                let v = match found.and_then(|c| c.get(i)) {
+                    Some((cell, loc)) => {
+                        if *loc != Loc::Unknown {
+                            self.sources.insert(l.cell_pointer(row, col), *loc);
+                        }
+                        serde_json::to_value(cell).unwrap_or(Value::Null)
+                    }
+                    None => Value::Null,
+                };
+                obj.insert(col.key.into(), v);
+            }
+            insert_path(&mut root, row.path, Value::Object(obj));
+        }
+        root
+    }
+
+    fn build<T: serde::de::DeserializeOwned>(&mut self, value: Value, title: &str) -> Option<T> {
+        match serde_json::from_value(value) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                // Every path comes from the layouts, which the tests prove
+                // match the types; this is a bug, reported rather than hidden.
+                self.warn(
+                    "internal",
+                    None,
+                    Loc::Unknown,
+                    format!("{title}: the table read could not be built: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ table 4
+
+    fn table4(&mut self) -> Option<Table4> {
+        let tokens = self.tokens;
+        let title = TableId::Reviews.title();
+        let place = Place {
+            table: title.to_owned(),
+            row: None,
+            column: None,
+        };
+        let Some(start) = tokens.iter().position(|t| t.is_value() && !t.is_blank()) else {
+            self.warn(
+                "table",
+                Some(place),
+                tokens.first().map(|t| t.loc).unwrap_or_default(),
+                "table 4 holds no values".into(),
+            );
+            return None;
+        };
+        let header: Vec<usize> = (0..start).collect();
+        if let Err(why) = self.check_header(&header, T4_HEADER) {
+            self.warn(
+                "header",
+                Some(place.clone()),
+                tokens[0].loc,
+                format!("{why}; the columns are taken in the official order"),
+            );
+        }
+        let mut values: Vec<usize> = Vec::new();
+        for (i, t) in tokens.iter().enumerate().skip(start) {
+            if !t.is_value() {
+                break;
+            }
+            values.push(i);
+            if t.row_end && values.len() >= 15 {
+                break;
+            }
+        }
+        let leaves = layout::leaves(T4_HEADER).len();
+        let read = RowRead {
+            label: start,
+            values,
+        };
+        let row_cells = self.row_cells(&read, leaves, place)?;
+        let l = &TABLE4;
+        let mut cells: BTreeMap<&str, Vec<(Cell, Loc)>> = BTreeMap::new();
+        for (row, chunk) in l.rows.iter().zip(row_cells.chunks(l.columns.len())) {
+            cells.insert(row.path, chunk.to_vec());
+        }
+        let value = self.fill(l, &cells);
+        self.build(Value::Object(value), title)
+    }
+
+    // ------------------------------------------------------------ table 2
+
+    fn table2(&mut self) -> Option<Table2> {
+        let tokens = self.tokens;
+        let title = TableId::Proactive.title();
+        struct BlockRead {
+            key: &'static str,
+            title_tok: usize,
+            header: Vec<usize>,
+            rows: Vec<(Option<&'static str>, RowRead)>,
+        }
+        let mut blocks: Vec<BlockRead> = Vec::new();
+        let mut in_header = false;
+        let mut stray: Vec<usize> = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            if let Some(key) = is_block_title(&t.f) {
+                blocks.push(BlockRead {
+                    key,
+                    title_tok: i,
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                });
+                in_header = false;
+                self.used(i);
+                continue;
+            }
+            let Some(b) = blocks.last_mut() else {
+                if !t.is_blank() {
+                    stray.push(i);
+                }
+                continue;
+            };
+            let layouts = || {
+                TABLE2
+                    .iter()
+                    .filter(|l| l.block.map(|(k, _)| k) == Some(b.key))
+            };
+            if t.f == T2_LABEL_HEADER {
+                in_header = true;
+                continue;
+            }
+            let row = layouts()
+                .flat_map(|l| l.rows.iter())
+                .find(|r| matches_folded(&t.f, &fold(r.label)));
+            if let Some(r) = row {
+                in_header = false;
+                b.rows.push((
+                    Some(r.path),
+                    RowRead {
+                        label: i,
+                        values: Vec::new(),
+                    },
+                ));
+                continue;
+            }
+            if t.is_value() {
+                match b.rows.last_mut() {
+                    Some((_, r)) if !in_header => r.values.push(i),
+                    _ if t.is_blank() => {}
+                    _ => stray.push(i),
+                }
+                continue;
+            }
+            let column = layouts()
+                .flat_map(|l| l.columns.iter())
+                .any(|c| matches_folded(&t.f, &fold(c.label)));
+            if in_header && column {
+                b.header.push(i);
+            } else if in_header {
+                self.warn(
+                    "header",
+                    Some(Place {
+                        table: title.to_owned(),
+                        row: None,
+                        column: Some(t.text.clone()),
+                    }),
+                    t.loc,
+                    "a column heading the form does not have".into(),
+                );
+            } else {
+                b.rows.push((
+                    None,
+                    RowRead {
+                        label: i,
+                        values: Vec::new(),
+                    },
+                ));
+            }
+        }
+        if blocks.is_empty() {
+            self.warn(
+                "table",
+                Some(Place {
+                    table: title.to_owned(),
+                    row: None,
+                    column: None,
+                }),
+                tokens.first().map(|t| t.loc).unwrap_or_default(),
+                "table 2 has no 第二十条 block titles: its cells could not be placed".into(),
+            );
+            return None;
+        }
+        for &i in &stray {
+            self.warn(
+                "unplaced",
+                Some(Place {
+                    table: title.to_owned(),
+                    row: None,
+                    column: None,
+                }),
+                tokens[i].loc,
+                format!(
+                    "“{}” is outside every 第二十条 block and was not placed",
+                    tokens[i].text
+                ),
+            );
+        }
+
+        // Each block's edition: from the column headings and row labels that
+        // only one edition has, else from how many values its rows hold.
+        let edition_of = |b: &BlockRead| -> Option<Edition> {
+            let editions: Vec<&Layout> = TABLE2
+                .iter()
+                .filter(|l| l.block.map(|(k, _)| k) == Some(b.key))
+                .collect();
+            let printed = |i: usize, label: &str| matches_folded(&tokens[i].f, &fold(label));
+            let distinctive = |l: &Layout| -> usize {
+                let others = editions.iter().filter(|o| o.edition != l.edition);
+                let own_row = |label: &str| {
+                    others
+                        .clone()
+                        .all(|o| o.rows.iter().all(|r| r.label != label))
+                };
+                b.header
+                    .iter()
+                    .filter(|&&i| l.columns.iter().any(|c| printed(i, c.label)))
+                    .count()
+                    + b.rows
+                        .iter()
+                        .filter(|(_, r)| {
+                            l.rows
+                                .iter()
+                                .any(|row| printed(r.label, row.label) && own_row(row.label))
+                        })
+                        .count()
+            };
+            let by_labels: Vec<Edition> = editions
+                .iter()
+                .filter(|l| distinctive(l) > 0)
+                .filter_map(|l| l.edition)
+                .collect();
+            if let [one] = by_labels.as_slice() {
+                return Some(*one);
+            }
+            if !by_labels.is_empty() {
+                return None;
+            }
+            let counts: Vec<usize> = b
+                .rows
+                .iter()
+                .map(|(_, r)| r.values.iter().filter(|&&i| !tokens[i].is_blank()).count())
+                .filter(|&n| n > 0)
+                .collect();
+            let fits: Vec<Edition> = editions
+                .iter()
+                .filter(|l| !counts.is_empty() && counts.iter().all(|&n| n == l.columns.len()))
+                .filter_map(|l| l.edition)
+                .collect();
+            match fits.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        };
+        let known: Vec<Edition> = blocks.iter().filter_map(edition_of).collect();
+        let majority = if known.iter().filter(|e| **e == Edition::E2019).count() * 2 > known.len() {
+            Edition::E2019
+        } else {
+            Edition::E2021
+        };
+
+        let mut table = Map::new();
+        let mut extra_rows = Vec::new();
+        let mut seen = Vec::new();
+        for b in &blocks {
+            if seen.contains(&b.key) {
+                self.warn(
+                    "duplicate",
+                    None,
+                    tokens[b.title_tok].loc,
+                    format!(
+                        "block {} appears twice; the first is kept",
+                        tokens[b.title_tok].text
+                    ),
+                );
+                continue;
+            }
+            seen.push(b.key);
+            let edition = edition_of(b).unwrap_or_else(|| {
+                self.warn(
+                    "edition",
+                    None,
+                    tokens[b.title_tok].loc,
+                    format!(
+                        "the edition of block {} cannot be told from its labels; taken as {} like the other blocks",
+                        tokens[b.title_tok].text,
+                        majority.as_str()
+                    ),
+                );
+                majority
+            });
+            let Some(l) = TABLE2
+                .iter()
+                .find(|l| l.block.map(|(k, _)| k) == Some(b.key) && l.edition == Some(edition))
+            else {
+                self.warn(
+                    "edition",
+                    None,
+                    tokens[b.title_tok].loc,
+                    format!(
+                        "block {} does not exist in the {} edition",
+                        b.key,
+                        edition.as_str()
+                    ),
+                );
+                continue;
+            };
+            // Column order: as the block's header prints them.
+            let order: Vec<usize> = if b.header.is_empty() {
+                (0..l.columns.len()).collect()
+            } else {
+                b.header
+                    .iter()
+                    .filter_map(|&i| {
+                        l.columns
+                            .iter()
+                            .position(|c| matches_folded(&tokens[i].f, &fold(c.label)))
+                    })
+                    .collect()
+            };
+            let mut cells: BTreeMap<&str, Vec<(Cell, Loc)>> = BTreeMap::new();
+            let mut last_row = None;
+            for (path, r) in &b.rows {
+                let row = path.and_then(|p| l.row(p));
+                let row_place =
+                    Place {
+                        table: l.title(),
+                        row: Some(row.map_or_else(
+                            || tokens[r.label].text.clone(),
+                            |row| row.label.to_owned(),
+                        )),
+                        column: None,
+                    };
+                let Some(read) = self.row_cells(r, order.len().max(1), row_place.clone()) else {
+                    continue;
+                };
+                match row {
+                    Some(row) => {
+                        let mut ordered = vec![(Cell::Blank, Loc::Unknown); l.columns.len()];
+                        for (value, &col) in read.into_iter().zip(&order) {
+                            ordered[col] = value;
+                        }
+                        last_row = Some(row.path);
+                        cells.insert(row.path, ordered);
+                    }
+                    None => {
+                        self.warn(
+                            "extra",
+                            Some(row_place),
+                            tokens[r.label].loc,
+                            "a row the national form does not have; kept in extra_rows".into(),
+                        );
+                        extra_rows.push(serde_json::json!({
+                            "block": b.key,
+                            "after": last_row,
+                            "label": tokens[r.label].text,
+                            "values": read.into_iter().map(|(c, _)| c).collect::<Vec<_>>(),
+                        }));
+                    }
+                }
+            }
+            let rows = self.fill(l, &cells);
+            table.insert(
+                b.key.into(),
+                serde_json::json!({ "edition": edition.as_str(), "rows": rows }),
+            );
+        }
+        for key in ["item_1", "item_5", "item_6", "item_8"] {
+            if table.contains_key(key) {
+                continue;
+            }
+            let Some(l) = TABLE2
+                .iter()
+                .find(|l| l.block.map(|(k, _)| k) == Some(key) && l.edition == Some(majority))
+            else {
+                continue;
+            };
+            self.warn(
+                "missing",
+                Some(Place {
+                    table: l.title(),
+                    row: None,
+                    column: None,
+                }),
+                Loc::Unknown,
+                format!(
+                    "the block was not found; its cells are blank ({} edition assumed)",
+                    majority.as_str()
+                ),
+            );
+            let rows = self.fill(l, &BTreeMap::new());
+            table.insert(
+                key.into(),
+                serde_json::json!({ "edition": majority.as_str(), "rows": rows }),
+            );
+        }
+        if !extra_rows.is_empty() {
+            table.insert("extra_rows".into(), Value::Array(extra_rows));
+        }
+        self.build(Value::Object(table), title)
+    }
+}
+
+/// Puts `value` at a dotted path in a JSON object, creating objects on the way.
+fn insert_path(root: &mut Map<String, Value>, path: &str, value: Value) {
+    let mut obj = root;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            obj.insert(part.to_owned(), value);
+            return;
+        }
+        let entry = obj
+            .entry(part.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(next) = entry else {
+            return;
+        };
+        obj = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glued_cells_are_cut_at_labels() {
+        let labels = all_labels(TableId::Proactive);
+        assert_eq!(
+            cut_at_labels("规章000行政规范性文件77132470", &labels),
+            ["规章", "000", "行政规范性文件", "77132470"]
+        );
+        let labels = all_labels(TableId::Applications);
+        assert_eq!(
+            cut_at_labels(
+                "（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000",
+                &labels
+            ),
+            [
+                "(三)不予公开",
+                "1.属于国家秘密",
+                "0000000",
+                "2.其他法律行政法规禁止公开",
+                "0000000"
+            ]
+        );
+        assert_eq!(
+            cut_at_labels("规章", &all_labels(TableId::Proactive)),
+            ["规章"]
+        );
+        assert_eq!(cut_at_labels("本机关认真落实", &labels), ["本机关认真落实"]);
+    }
+
+    #[test]
+    fn block_titles_name_their_item() {
+        assert_eq!(is_block_title(&fold("第二十条第（五）项")), Some("item_5"));
+        assert_eq!(is_block_title(&fold("第二十条第(二)项")), None);
+    }
+}
