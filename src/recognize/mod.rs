@@ -170,6 +170,36 @@ fn strip_chrome(text: &str) -> &str {
     t
 }
 
+/// Cuts a long paragraph where an official section heading stands inside
+/// it: text whose line breaks were lost runs the whole report together
+/// (`…问责。 二、主动公开政府信息情况第二十条第（一）项…`).
+fn split_at_headings(text: &str) -> Vec<String> {
+    if text.chars().count() <= MAX_HEADING_CHARS {
+        return vec![text.to_owned()];
+    }
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    loop {
+        let next = crate::layout::SECTION_HEADINGS
+            .iter()
+            .filter_map(|h| rest.find(h).map(|i| (i, *h)))
+            .min_by_key(|(i, _)| *i);
+        let Some((i, heading)) = next else {
+            break;
+        };
+        let before = rest[..i].trim();
+        if !before.is_empty() {
+            pieces.push(before.to_owned());
+        }
+        pieces.push(heading.to_owned());
+        rest = rest[i + heading.len()..].trim_start();
+    }
+    if !rest.trim().is_empty() {
+        pieces.push(rest.trim_end().to_owned());
+    }
+    pieces
+}
+
 fn is_subheading(p: &Paragraph) -> bool {
     if p.level.is_some() {
         return true;
@@ -213,29 +243,31 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
     for block in &doc.blocks {
         match block {
             DocBlock::Paragraph(p) => {
-                if is_chrome(&p.text) {
-                    continue;
-                }
-                let text = strip_chrome(&p.text).to_owned();
-                if let Some(sec) = section_heading(&text)
-                    && sections[sec as usize].is_none()
-                {
-                    sections[sec as usize] = Some(SectionBuf {
-                        heading: Some(text),
-                        items: Vec::new(),
-                    });
-                    current = Some(sec);
-                    continue;
-                }
-                match current {
-                    None if title.is_none() && preamble.is_empty() && is_title(&text) => {
-                        title = Some(text);
+                for text in split_at_headings(&p.text) {
+                    if is_chrome(&text) {
+                        continue;
                     }
-                    None => preamble.push((p, text)),
-                    Some(sec) => sections[sec as usize]
-                        .get_or_insert_with(SectionBuf::default)
-                        .items
-                        .push(Item::Para(p, text)),
+                    let text = strip_chrome(&text).to_owned();
+                    if let Some(sec) = section_heading(&text)
+                        && sections[sec as usize].is_none()
+                    {
+                        sections[sec as usize] = Some(SectionBuf {
+                            heading: Some(text),
+                            items: Vec::new(),
+                        });
+                        current = Some(sec);
+                        continue;
+                    }
+                    match current {
+                        None if title.is_none() && preamble.is_empty() && is_title(&text) => {
+                            title = Some(text);
+                        }
+                        None => preamble.push((p, text)),
+                        Some(sec) => sections[sec as usize]
+                            .get_or_insert_with(SectionBuf::default)
+                            .items
+                            .push(Item::Para(p, text)),
+                    }
                 }
             }
             DocBlock::Table(t) => {
@@ -422,11 +454,12 @@ fn metadata(doc: &Doc, hints: &Hints, title: Option<String>, preamble: &[Block])
         .or(title)
         .or_else(|| doc.meta.title.clone());
     let from_title = title.as_deref().and_then(split_title);
+    // A page's own 发布机构 field says it outright; the title only implies it.
     let agency = hints
         .agency
         .clone()
-        .or_else(|| from_title.as_ref().map(|(a, _)| a.clone()))
-        .or_else(|| doc.meta.agency.clone());
+        .or_else(|| doc.meta.agency.clone())
+        .or_else(|| from_title.as_ref().map(|(a, _)| a.clone()));
     let year = hints
         .year
         .or_else(|| from_title.as_ref().map(|(_, y)| *y))

@@ -95,12 +95,28 @@ impl Token {
     /// A value cell: blank, a number, a number with its unit, or a
     /// placeholder such as `/`.
     fn is_value(&self) -> bool {
+        if self.glued && self.is_digit_run() {
+            return true;
+        }
         let cell = Cell::from_written(&self.text);
         cell.is_blank() || cell.is_placeholder() || cell.quantity().is_some()
     }
 
     fn is_blank(&self) -> bool {
         self.text.trim().is_empty()
+    }
+
+    /// Digits (with any sign, point or unit among them) that may hold the
+    /// values of several cells run together.
+    fn is_digit_run(&self) -> bool {
+        let body = crate::model::UNITS
+            .iter()
+            .find_map(|u| self.f.strip_suffix(u))
+            .unwrap_or(&self.f);
+        body.chars().any(|c| c.is_ascii_digit())
+            && body
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.'))
     }
 }
 
@@ -296,8 +312,8 @@ impl Ctx<'_> {
         if let [only] = values.as_slice() {
             let t = &self.tokens[*only];
             let digits = t.f.chars().all(|c| c.is_ascii_digit());
-            if t.glued && n > 1 && digits {
-                if t.f.chars().count() == n {
+            if t.glued && n > 1 && t.is_digit_run() {
+                if digits && t.f.chars().count() == n {
                     return Some(
                         t.f.chars()
                             .map(|c| (Cell::from_written(&c.to_string()), t.loc))
@@ -583,7 +599,8 @@ impl Ctx<'_> {
                 );
             }
         }
-        let mut value = self.fill(l, &cells);
+        let read: Vec<&str> = reads.iter().map(|(p, _)| *p).collect();
+        let mut value = self.fill(l, &cells, &read);
         value.insert("edition".into(), Value::String(edition.as_str().into()));
         if !extra_rows.is_empty() {
             value.insert(
@@ -596,11 +613,18 @@ impl Ctx<'_> {
 
     /// Builds a layout's object: every row and column, null where nothing
     /// was read, and records each cell's source.
-    fn fill(&mut self, l: &Layout, cells: &BTreeMap<&str, Vec<(Cell, Loc)>>) -> Map<String, Value> {
+    /// `read` names the rows that were found, placed or not: a row whose
+    /// values could not be placed has had its own warning already.
+    fn fill(
+        &mut self,
+        l: &Layout,
+        cells: &BTreeMap<&str, Vec<(Cell, Loc)>>,
+        read: &[&str],
+    ) -> Map<String, Value> {
         let mut root = Map::new();
         for row in l.rows {
             let found = cells.get(row.path);
-            if found.is_none() {
+            if found.is_none() && !read.contains(&row.path) {
                 self.warn(
                     "missing",
                     Some(Place {
@@ -696,7 +720,7 @@ impl Ctx<'_> {
         for (row, chunk) in l.rows.iter().zip(row_cells.chunks(l.columns.len())) {
             cells.insert(row.path, chunk.to_vec());
         }
-        let value = self.fill(l, &cells);
+        let value = self.fill(l, &cells, &[]);
         self.build(Value::Object(value), title)
     }
 
@@ -980,7 +1004,8 @@ impl Ctx<'_> {
                     }
                 }
             }
-            let rows = self.fill(l, &cells);
+            let read: Vec<&str> = b.rows.iter().filter_map(|(p, _)| *p).collect();
+            let rows = self.fill(l, &cells, &read);
             table.insert(
                 b.key.into(),
                 serde_json::json!({ "edition": edition.as_str(), "rows": rows }),
@@ -1009,7 +1034,7 @@ impl Ctx<'_> {
                     majority.as_str()
                 ),
             );
-            let rows = self.fill(l, &BTreeMap::new());
+            let rows = self.fill(l, &BTreeMap::new(), &[]);
             table.insert(
                 key.into(),
                 serde_json::json!({ "edition": majority.as_str(), "rows": rows }),

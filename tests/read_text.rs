@@ -1,0 +1,100 @@
+//! Reading reports from text, against hand-checked goldens.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use xxgk::convert::{Hints, load_with};
+use xxgk::{Format, Severity};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shared(rel: &str) -> PathBuf {
+    root().join("../shared").join(rel)
+}
+
+fn golden(name: &str) -> Value {
+    let text = fs::read_to_string(root().join("tests/fixtures/valid").join(name)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn read(path: &Path, format: Format) -> xxgk::Checked {
+    let hints = Hints {
+        file: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        ..Hints::default()
+    };
+    load_with(&fs::read(path).unwrap(), format, &hints).unwrap()
+}
+
+#[test]
+fn the_seed_text_reads_to_its_golden() {
+    let seed = shared("seeds/000_9bba05bfd81d20bc.txt");
+    let checked = read(&seed, Format::Text);
+    assert!(checked.findings.is_empty(), "{:#?}", checked.findings);
+    assert_eq!(
+        serde_json::to_value(&checked.report).unwrap(),
+        golden("seed-2020-hengyang.json")
+    );
+    // Every table cell knows its line.
+    assert_eq!(
+        checked.sources["/sections/applications/table/new/natural_person"].to_string(),
+        "line 39"
+    );
+    assert_eq!(checked.sources.len(), 22 + 161 + 15);
+}
+
+#[test]
+fn run_together_pages_are_read_without_guessing() {
+    let dir = shared("corpus/public/changwu+pingtan-gov-zwgk-archive/pingtan/zwgk/zfxxgk/zfxxgknb");
+    for (page, year, unsplittable) in [
+        (
+            "202103/80595_平潭综合实验区2020年度政府信息公开工作年度报告/page.txt",
+            2020,
+            "7777166",
+        ),
+        (
+            "202403/87885_平潭综合实验区2023年度政府信息公开工作年度报告/page.txt",
+            2023,
+            "77132470",
+        ),
+    ] {
+        let checked = read(&dir.join(page), Format::Text);
+        let report = serde_json::to_value(&checked.report).unwrap();
+        assert_eq!(report["meta"]["year"], year);
+        let sections = report["sections"].as_object().unwrap();
+        assert_eq!(sections.len(), 6, "all six sections found in {page}");
+        // What could not be split is a warning naming the digits, and stays blank.
+        let split: Vec<&xxgk::Finding> = checked
+            .findings
+            .iter()
+            .filter(|f| f.rule == "split")
+            .collect();
+        assert!(
+            split.iter().any(|f| f.message.contains(unsplittable)),
+            "{split:#?}"
+        );
+        assert!(split.iter().all(|f| f.severity == Severity::Warning));
+        // Runs of exactly one digit per cell are split: table 4 of both years.
+        let t4 = &report["sections"]["reviews"]["table"];
+        assert!(t4["administrative_review"]["total"].is_number(), "{t4}");
+        assert!(
+            checked
+                .findings
+                .iter()
+                .all(|f| f.severity != Severity::Error)
+        );
+    }
+    let dir23 = dir.join("202403/87885_平潭综合实验区2023年度政府信息公开工作年度报告/page.txt");
+    let report = serde_json::to_value(&read(&dir23, Format::Text).report).unwrap();
+    let t4 = &report["sections"]["reviews"]["table"];
+    // 110024001510102: 复议 1 1 0 0 2, 直接起诉 4 0 0 1 5, 复议后 1 0 1 0 2.
+    assert_eq!(t4["litigation_direct"]["total"], 5);
+    assert_eq!(t4["litigation_after_review"]["other"], 1);
+    assert_eq!(
+        report["sections"]["applications"]["table"]["edition"],
+        "2021"
+    );
+    assert_eq!(report["meta"]["agency"], "平潭综合实验区管委会办公室");
+}
