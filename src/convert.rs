@@ -130,6 +130,7 @@ pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked,
     let doc = match format {
         Format::Json => return load_json(bytes),
         Format::Text => read::text::read(bytes)?,
+        Format::Docx => read::docx::read(bytes)?,
         other => {
             return Err(Error::Unsupported {
                 format: other,

@@ -22,6 +22,10 @@ pub enum Error {
         column: usize,
         message: String,
     },
+    /// The input is damaged or is not what its format says: `place` names
+    /// the zip part and XML line and column where that is known.
+    #[error("{}{message}", if place.is_empty() { String::new() } else { format!("{place}: ") })]
+    Corrupt { place: String, message: String },
     /// The input is larger than a limit allows.
     #[error("the input is larger than {limit} bytes ({name}); it is refused unread")]
     TooLarge { name: &'static str, limit: u64 },

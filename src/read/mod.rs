@@ -3,6 +3,7 @@
 //! Readers know nothing of the report's structure; that is the
 //! recognizer's job ([`crate::recognize`]).
 
+pub mod docx;
 pub mod text;
 
 use crate::error::Error;

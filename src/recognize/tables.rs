@@ -300,9 +300,14 @@ impl Ctx<'_> {
     /// and a run of digits cut out of glued text split when that is the only
     /// way it can be split. `None`, with a warning, when they do not fit.
     fn row_cells(&mut self, row: &RowRead, n: usize, place: Place) -> Option<Vec<(Cell, Loc)>> {
+        // Blank filler: the empty positions a merged label or value cell
+        // covers, which text and Markdown tables write out as empty cells.
         let mut values = row.values.clone();
         while values.len() > n && values.last().is_some_and(|&i| self.tokens[i].is_blank()) {
             values.pop();
+        }
+        while values.len() > n && values.first().is_some_and(|&i| self.tokens[i].is_blank()) {
+            values.remove(0);
         }
         for &i in &values {
             self.used(i);

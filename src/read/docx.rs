@@ -1,0 +1,732 @@
+//! Word documents (`.docx`): zip + quick-xml over `word/document.xml`, with
+//! `word/styles.xml` for heading levels.
+//!
+//! Paragraphs and tables come out in document order. What Word hides in the
+//! XML is read the way a person sees the page:
+//!
+//! ```xml
+//! <w:p><w:r><w:t>行政</w:t></w:r><w:ins><w:r><w:t>许可</w:t></w:r></w:ins>
+//!      <w:del><w:r><w:delText>处罚</w:delText></w:r></w:del></w:p>
+//! ```
+//!
+//! reads `行政许可`: runs are joined, insertions kept, deletions dropped (the
+//! accepted view). Hyperlinks, smart tags, content controls and simple fields
+//! give their visible text; a complex field gives its result, not its
+//! instruction. Of `mc:AlternateContent` the first branch that has text is
+//! read, once. Text boxes become paragraphs after the one they are anchored
+//! in; a table nested in a cell becomes lines of that cell.
+//!
+//! Tables: `w:gridSpan` gives a cell's column span, `w:vMerge` (`restart`,
+//! then `continue` or no value) its row span, and `w:gridBefore` skips grid
+//! columns; each merged cell is kept once, where it starts.
+//!
+//! Every read is bounded: the zip's entry count, each part's inflated size,
+//! the XML depth and the cells per table (named limits below).
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use crate::doc::{Block, Doc, Loc, Paragraph, Table, TableCell, join_lines};
+use crate::error::Error;
+
+/// Most zip entries a document may have (Word writes a few dozen).
+pub const MAX_ZIP_ENTRIES: usize = 10_000;
+/// Largest inflated size of one part read (`word/document.xml`, styles).
+pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
+/// Deepest XML element nesting accepted.
+pub const MAX_XML_DEPTH: usize = 512;
+/// Most cells in one table.
+pub const MAX_TABLE_CELLS: usize = 100_000;
+/// Widest column span honoured; Word's own limit is 63 columns.
+pub const MAX_SPAN: u32 = 1_000;
+
+const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Reads a `.docx`.
+pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
+    if bytes.starts_with(OLE2_MAGIC) {
+        return Err(corrupt(
+            "",
+            "this is an OLE2 file: a legacy Word .doc, or a .docx protected by a password; save it as a .docx without a password",
+        ));
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(corrupt("", "not a .docx: the file is not a zip archive"));
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| corrupt("", &format!("not a readable zip archive: {e}")))?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(Error::TooLarge {
+            name: "MAX_ZIP_ENTRIES",
+            limit: MAX_ZIP_ENTRIES as u64,
+        });
+    }
+    let document = part(&mut zip, "word/document.xml")?
+        .ok_or_else(|| corrupt("", "no word/document.xml: this zip is not a Word document"))?;
+    let styles = match part(&mut zip, "word/styles.xml")? {
+        Some(text) => Styles::parse(&text).unwrap_or_default(),
+        None => Styles::default(),
+    };
+    Body::parse(&document, &styles)
+}
+
+fn corrupt(place: &str, message: &str) -> Error {
+    Error::Corrupt {
+        place: place.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+/// One part of the package as text, bounded in size whatever the zip claims.
+fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, Error> {
+    let file = match zip.by_name(name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(corrupt(name, &e.to_string())),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_PART_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| corrupt(name, &format!("cannot be inflated: {e}")))?;
+    if bytes.len() as u64 > MAX_PART_BYTES {
+        return Err(Error::TooLarge {
+            name: "MAX_PART_BYTES",
+            limit: MAX_PART_BYTES,
+        });
+    }
+    crate::read::decode_text(&bytes)
+        .map(Some)
+        .map_err(|e| corrupt(name, &e.to_string()))
+}
+
+/// `line L, column C` of a byte offset.
+fn position(text: &str, offset: u64) -> String {
+    let offset = (offset as usize).min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    format!("line {line}, column {col}")
+}
+
+fn xml_error(part: &str, text: &str, offset: u64, message: impl std::fmt::Display) -> Error {
+    Error::Corrupt {
+        place: format!("{part} {}", position(text, offset)),
+        message: message.to_string(),
+    }
+}
+
+fn attr(e: &BytesStart, local: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find_map(|a| {
+            (a.key.local_name().as_ref() == local).then(|| {
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map(|v| v.into_owned())
+            })
+        })?
+        .ok()
+}
+
+fn local<'a>(e: &'a BytesStart) -> String {
+    e.local_name().as_ref().to_owned()
+}
+
+// ---------------------------------------------------------------- styles
+
+/// What the styles part says about heading levels.
+#[derive(Default)]
+struct Styles {
+    /// styleId -> outline level (1 = top), resolved through `basedOn`.
+    levels: HashMap<String, u8>,
+}
+
+impl Styles {
+    fn parse(text: &str) -> Result<Styles, Error> {
+        struct Raw {
+            name: String,
+            based_on: Option<String>,
+            outline: Option<u8>,
+        }
+        let mut raw: HashMap<String, Raw> = HashMap::new();
+        let mut reader = Reader::from_str(text);
+        let mut current: Option<(String, Raw)> = None;
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match local(&e).as_str() {
+                    "style" => {
+                        if let Some((id, r)) = current.take() {
+                            raw.insert(id, r);
+                        }
+                        if let Some(id) = attr(&e, "styleId") {
+                            current = Some((
+                                id,
+                                Raw {
+                                    name: String::new(),
+                                    based_on: None,
+                                    outline: None,
+                                },
+                            ));
+                        }
+                    }
+                    "name" => {
+                        if let (Some((_, r)), Some(v)) = (&mut current, attr(&e, "val")) {
+                            r.name = v;
+                        }
+                    }
+                    "basedOn" => {
+                        if let Some((_, r)) = &mut current {
+                            r.based_on = attr(&e, "val");
+                        }
+                    }
+                    "outlineLvl" => {
+                        if let Some((_, r)) = &mut current {
+                            r.outline = attr(&e, "val").and_then(|v| v.parse::<u8>().ok());
+                        }
+                    }
+                    _ => {}
+                },
+                Ok(Event::End(e)) if e.local_name().as_ref() == "style" => {
+                    if let Some((id, r)) = current.take() {
+                        raw.insert(id, r);
+                    }
+                }
+                Ok(Event::Eof) => break,
+                Ok(Event::DocType(_)) => {
+                    return Err(corrupt("word/styles.xml", "a DOCTYPE is not allowed"));
+                }
+                Err(e) => {
+                    return Err(xml_error(
+                        "word/styles.xml",
+                        text,
+                        reader.buffer_position(),
+                        e,
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let own_level = |r: &Raw| -> Option<u8> {
+            if let Some(o) = r.outline.filter(|o| *o < 9) {
+                return Some(o + 1);
+            }
+            let name = r.name.to_ascii_lowercase();
+            let n = name
+                .strip_prefix("heading ")
+                .or_else(|| r.name.strip_prefix("标题 "))?;
+            n.trim().parse::<u8>().ok().filter(|n| (1..=9).contains(n))
+        };
+        let mut levels = HashMap::new();
+        for id in raw.keys() {
+            let mut cur = raw.get(id);
+            for _ in 0..16 {
+                let Some(r) = cur else { break };
+                if let Some(l) = own_level(r) {
+                    levels.insert(id.clone(), l);
+                    break;
+                }
+                cur = r.based_on.as_ref().and_then(|b| raw.get(b));
+            }
+        }
+        Ok(Styles { levels })
+    }
+}
+
+// ---------------------------------------------------------------- body
+
+#[derive(Default)]
+struct ParaBuild {
+    text: String,
+    style: Option<String>,
+    outline: Option<u8>,
+    /// Paragraphs of text boxes anchored here, emitted after it.
+    floating: Vec<String>,
+}
+
+struct CellBuild {
+    lines: Vec<String>,
+    span: u32,
+    /// `Some(true)` restart, `Some(false)` continue, `None` no vertical merge.
+    vmerge: Option<bool>,
+    hmerge_continue: bool,
+}
+
+#[derive(Default)]
+struct TableBuild {
+    /// Cells per row: (grid column, cell).
+    rows: Vec<Vec<(u32, CellBuild)>>,
+    next_col: u32,
+    cells: usize,
+}
+
+struct Body<'s> {
+    styles: &'s Styles,
+    blocks: Vec<Block>,
+    paras: Vec<ParaBuild>,
+    tables: Vec<TableBuild>,
+    cell: Vec<CellBuild>,
+    paragraph_count: u32,
+    table_count: u32,
+    /// Characters of text read so far, to tell whether a branch of
+    /// `mc:AlternateContent` had any.
+    chars: usize,
+    choice_start: Vec<usize>,
+}
+
+impl<'s> Body<'s> {
+    fn parse(text: &str, styles: &'s Styles) -> Result<Doc, Error> {
+        const PART: &str = "word/document.xml";
+        let mut body = Body {
+            styles,
+            blocks: Vec::new(),
+            paras: Vec::new(),
+            tables: Vec::new(),
+            cell: Vec::new(),
+            paragraph_count: 0,
+            table_count: 0,
+            chars: 0,
+            choice_start: Vec::new(),
+        };
+        let mut reader = Reader::from_str(text);
+        let mut depth = 0usize;
+        // Depth at which a skipped element (w:del, mc:Fallback …) started.
+        let mut skip: Option<usize> = None;
+        let mut in_text = false;
+        loop {
+            let at = reader.buffer_position();
+            let event = reader
+                .read_event()
+                .map_err(|e| xml_error(PART, text, reader.buffer_position(), e))?;
+            match event {
+                Event::Start(e) => {
+                    depth += 1;
+                    if depth > MAX_XML_DEPTH {
+                        return Err(Error::TooLarge {
+                            name: "MAX_XML_DEPTH",
+                            limit: MAX_XML_DEPTH as u64,
+                        });
+                    }
+                    if skip.is_some() {
+                        continue;
+                    }
+                    let name = local(&e);
+                    if body.skips(&name) {
+                        skip = Some(depth);
+                        continue;
+                    }
+                    body.start(&name, &e, false)?;
+                    in_text = name == "t";
+                }
+                Event::Empty(e) => {
+                    if skip.is_none() {
+                        let name = local(&e);
+                        if !body.skips(&name) {
+                            body.start(&name, &e, true)?;
+                            body.end(&name)?;
+                        }
+                    }
+                }
+                Event::End(e) => {
+                    if skip == Some(depth) {
+                        skip = None;
+                    } else if skip.is_none() {
+                        body.end(e.local_name().as_ref())?;
+                    }
+                    in_text = false;
+                    depth = depth.saturating_sub(1);
+                }
+                Event::Text(t) if in_text && skip.is_none() => {
+                    body.push_text(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
+                }
+                Event::CData(t) if in_text && skip.is_none() => {
+                    let s = t.into_inner();
+                    body.push_text(&s);
+                }
+                Event::GeneralRef(r) if in_text && skip.is_none() => {
+                    let c = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        Ok(None) => match &*r {
+                            "amp" => Some('&'),
+                            "lt" => Some('<'),
+                            "gt" => Some('>'),
+                            "quot" => Some('"'),
+                            "apos" => Some('\''),
+                            _ => None,
+                        },
+                        Err(err) => return Err(xml_error(PART, text, at, err)),
+                    };
+                    match c {
+                        Some(c) => body.push_text(c.encode_utf8(&mut [0; 4])),
+                        None => {
+                            return Err(xml_error(
+                                PART,
+                                text,
+                                at,
+                                format!("unknown entity &{};", &*r),
+                            ));
+                        }
+                    }
+                }
+                Event::DocType(_) => {
+                    return Err(xml_error(
+                        PART,
+                        text,
+                        at,
+                        "a DOCTYPE is not allowed in a Word document (entities are never expanded)",
+                    ));
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        Ok(Doc {
+            blocks: body.blocks,
+            meta: Default::default(),
+        })
+    }
+
+    /// Elements whose whole content is not part of the visible, accepted text.
+    fn skips(&mut self, name: &str) -> bool {
+        match name {
+            "del" | "moveFrom" | "delText" | "instrText" | "pPrChange" | "rPrChange"
+            | "tblPrChange" | "tcPrChange" | "trPrChange" | "sectPrChange" | "numberingChange"
+            | "tabs" => true,
+            // Of mc:AlternateContent, read the Fallback only when the Choice
+            // gave no text.
+            "Fallback" => self.choice_start.last().is_some_and(|&c| self.chars > c),
+            _ => false,
+        }
+    }
+
+    fn start(&mut self, name: &str, e: &BytesStart, empty: bool) -> Result<(), Error> {
+        match name {
+            "p" => self.paras.push(ParaBuild::default()),
+            "pStyle" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.style = attr(e, "val");
+                }
+            }
+            "outlineLvl" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.outline = attr(e, "val")
+                        .and_then(|v| v.parse::<u8>().ok())
+                        .filter(|v| *v < 9);
+                }
+            }
+            "tab" if empty => self.push_text("\t"),
+            "br" | "cr" if empty => self.push_text("\n"),
+            "noBreakHyphen" => self.push_text("-"),
+            "AlternateContent" => self.choice_start.push(self.chars),
+            "tbl" => self.tables.push(TableBuild::default()),
+            "tr" => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.rows.push(Vec::new());
+                    t.next_col = 0;
+                }
+            }
+            "gridBefore" => {
+                if let Some(t) = self.tables.last_mut() {
+                    let n: u32 = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    t.next_col = t.next_col.saturating_add(n.min(MAX_SPAN));
+                }
+            }
+            "tc" => self.cell.push(CellBuild {
+                lines: Vec::new(),
+                span: 1,
+                vmerge: None,
+                hmerge_continue: false,
+            }),
+            "gridSpan" => {
+                if let Some(c) = self.cell.last_mut() {
+                    let n: i64 = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(1);
+                    c.span = n.clamp(1, i64::from(MAX_SPAN)) as u32;
+                }
+            }
+            "vMerge" => {
+                if let Some(c) = self.cell.last_mut() {
+                    c.vmerge = Some(attr(e, "val").as_deref() == Some("restart"));
+                }
+            }
+            "hMerge" => {
+                if let Some(c) = self.cell.last_mut() {
+                    c.hmerge_continue = attr(e, "val").as_deref() != Some("restart");
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, name: &str) -> Result<(), Error> {
+        match name {
+            "p" => self.end_paragraph(),
+            "AlternateContent" => {
+                self.choice_start.pop();
+            }
+            "tc" => {
+                if let (Some(c), Some(t)) = (self.cell.pop(), self.tables.last_mut()) {
+                    t.cells += 1;
+                    if t.cells > MAX_TABLE_CELLS {
+                        return Err(Error::TooLarge {
+                            name: "MAX_TABLE_CELLS",
+                            limit: MAX_TABLE_CELLS as u64,
+                        });
+                    }
+                    let col = t.next_col;
+                    t.next_col = t.next_col.saturating_add(c.span);
+                    if let Some(row) = t.rows.last_mut() {
+                        row.push((col, c));
+                    }
+                }
+            }
+            "tbl" => {
+                if let Some(t) = self.tables.pop() {
+                    self.end_table(t);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn push_text(&mut self, s: &str) {
+        if let Some(p) = self.paras.last_mut() {
+            p.text.push_str(s);
+            self.chars += s.len();
+        }
+    }
+
+    fn end_paragraph(&mut self) {
+        let Some(p) = self.paras.pop() else { return };
+        let text = p.text.trim().to_owned();
+        // A paragraph inside another one is a text box's.
+        if let Some(host) = self.paras.last_mut() {
+            if !text.is_empty() {
+                host.floating.push(text);
+            }
+            host.floating.extend(p.floating);
+            return;
+        }
+        let mut lines = vec![text.clone()];
+        lines.extend(p.floating.iter().cloned());
+        if let Some(cell) = self.cell.last_mut() {
+            cell.lines
+                .extend(lines.into_iter().filter(|l| !l.is_empty()));
+            return;
+        }
+        let level = p.outline.map(|o| o + 1).or_else(|| {
+            p.style
+                .as_ref()
+                .and_then(|s| self.styles.levels.get(s).copied())
+        });
+        for (i, line) in lines.into_iter().enumerate() {
+            if line.is_empty() {
+                continue;
+            }
+            self.paragraph_count += 1;
+            self.blocks.push(Block::Paragraph(Paragraph {
+                text: line,
+                level: if i == 0 { level } else { None },
+                loc: Loc::Paragraph(self.paragraph_count),
+            }));
+        }
+    }
+
+    fn end_table(&mut self, t: TableBuild) {
+        // A table inside a cell: its text becomes lines of that cell.
+        if let Some(cell) = self.cell.last_mut() {
+            for row in &t.rows {
+                let texts: Vec<String> = row
+                    .iter()
+                    .map(|(_, c)| join_lines(c.lines.iter().map(String::as_str)))
+                    .collect();
+                cell.lines.push(texts.join(" "));
+            }
+            return;
+        }
+        self.table_count += 1;
+        let number = self.table_count;
+        // Resolve vertical merges: a continuing cell extends the cell that
+        // starts at the same grid column in an earlier row.
+        let mut out: Vec<Vec<TableCell>> = Vec::with_capacity(t.rows.len());
+        // Grid column -> (row index in `out`, cell index) of the open merge.
+        let mut open: HashMap<u32, (usize, usize)> = HashMap::new();
+        for (r, row) in t.rows.into_iter().enumerate() {
+            let mut cells: Vec<TableCell> = Vec::new();
+            for (col, c) in row {
+                let text = join_lines(c.lines.iter().map(String::as_str));
+                if c.hmerge_continue
+                    && let Some(prev) = cells.last_mut()
+                {
+                    prev.colspan += c.span;
+                    continue;
+                }
+                if c.vmerge == Some(false)
+                    && let Some(&(orow, oidx)) = open.get(&col)
+                {
+                    let origin = &mut out[orow][oidx];
+                    origin.rowspan += 1;
+                    if !text.is_empty() {
+                        origin.text = join_lines([origin.text.as_str(), text.as_str()]);
+                    }
+                    continue;
+                }
+                let idx = cells.len();
+                if c.vmerge == Some(true) {
+                    open.insert(col, (out.len(), idx));
+                } else {
+                    open.remove(&col);
+                }
+                cells.push(TableCell {
+                    text,
+                    col,
+                    rowspan: 1,
+                    colspan: c.span,
+                    loc: Loc::Cell {
+                        table: number,
+                        row: r as u32 + 1,
+                        col: col + 1,
+                    },
+                });
+            }
+            out.push(cells);
+        }
+        self.blocks.push(Block::Table(Table {
+            rows: out,
+            spans_known: true,
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A minimal .docx holding `body` as the content of `w:body`.
+    pub(crate) fn docx(body: &str) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default();
+        zip.start_file("word/document.xml", opts).unwrap();
+        write!(
+            zip,
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><w:body>{body}</w:body></w:document>"#
+        )
+        .unwrap();
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    fn paragraphs(doc: &Doc) -> Vec<&str> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph(p) => Some(p.text.as_str()),
+                Block::Table(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn runs_revisions_fields_and_links_read_as_seen() {
+        let doc = read(&docx(
+            r#"<w:p><w:r><w:t>行政</w:t></w:r><w:ins><w:r><w:t>许可</w:t></w:r></w:ins><w:del><w:r><w:delText>处罚</w:delText></w:r></w:del></w:p>
+               <w:p><w:hyperlink><w:r><w:t>见门户网站</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve">，A&amp;B&#x4E2D;</w:t></w:r></w:p>
+               <w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:fldSimple w:instr="NUMPAGES"><w:r><w:t>9</w:t></w:r></w:fldSimple></w:p>
+               <w:p><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t></w:r><w:sdt><w:sdtContent><w:r><w:t>控件</w:t></w:r></w:sdtContent></w:sdt></w:p>"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            paragraphs(&doc),
+            ["行政许可", "见门户网站，A&B中", "39", "a\tb控件"]
+        );
+    }
+
+    #[test]
+    fn alternate_content_is_read_once_and_text_boxes_follow_their_anchor() {
+        let doc = read(&docx(
+            r#"<w:p><w:r><w:t>正文</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>
+               <w:p><mc:AlternateContent><mc:Choice Requires="x"></mc:Choice><mc:Fallback><w:r><w:t>备用</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p>"#,
+        ))
+        .unwrap();
+        assert_eq!(paragraphs(&doc), ["正文", "文本框", "备用"]);
+    }
+
+    #[test]
+    fn merged_cells_are_kept_once_with_their_spans() {
+        let tc = |attrs: &str, text: &str| {
+            format!(
+                r#"<w:tc><w:tcPr>{attrs}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"#
+            )
+        };
+        let body = format!(
+            "<w:tbl><w:tr>{}{}</w:tr><w:tr>{}{}{}</w:tr><w:tr>{}{}{}</w:tr></w:tbl>",
+            tc(r#"<w:vMerge w:val="restart"/>"#, "自然人"),
+            tc(r#"<w:gridSpan w:val="2"/>"#, "法人"),
+            tc("<w:vMerge/>", ""),
+            tc("", "商业"),
+            tc("", "科研"),
+            tc(r#"<w:vMerge w:val="continue"/>"#, ""),
+            tc("", "1"),
+            tc("", "2"),
+        );
+        let doc = read(&docx(&body)).unwrap();
+        let Block::Table(t) = &doc.blocks[0] else {
+            panic!()
+        };
+        let shape: Vec<Vec<(String, u32, u32, u32)>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| (c.text.clone(), c.col, c.rowspan, c.colspan))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                vec![("自然人".into(), 0, 3, 1), ("法人".into(), 1, 1, 2)],
+                vec![("商业".into(), 1, 1, 1), ("科研".into(), 2, 1, 1)],
+                vec![("1".into(), 1, 1, 1), ("2".into(), 2, 1, 1)],
+            ]
+        );
+        assert_eq!(
+            t.rows[1][0].loc,
+            Loc::Cell {
+                table: 1,
+                row: 2,
+                col: 2
+            }
+        );
+    }
+
+    #[test]
+    fn cell_paragraphs_join_and_nested_tables_stay_inside() {
+        let body = r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>商业</w:t></w:r></w:p><w:p><w:r><w:t>企业</w:t></w:r></w:p>
+            <w:tbl><w:tr><w:tc><w:p><w:r><w:t>嵌套</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>"#;
+        let doc = read(&docx(body)).unwrap();
+        let Block::Table(t) = &doc.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(doc.blocks.len(), 1);
+        assert_eq!(t.rows[0][0].text, "商业企业嵌套 3");
+    }
+
+    #[test]
+    fn bad_packages_say_what_they_are() {
+        let err = |bytes: &[u8]| read(bytes).unwrap_err().to_string();
+        assert!(err(b"hello").contains("not a zip"));
+        assert!(err(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]).contains("OLE2"));
+        let doctype = docx("").into_iter().collect::<Vec<u8>>();
+        assert!(read(&doctype).is_ok());
+        let bad = read(&docx("<w:p><w:r><w:t>未闭合</w:r></w:p>"))
+            .unwrap_err()
+            .to_string();
+        assert!(bad.contains("word/document.xml line 2"), "{bad}");
+    }
+}
