@@ -131,6 +131,7 @@ pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked,
         Format::Json => return load_json(bytes),
         Format::Text => read::text::read(bytes)?,
         Format::Docx => read::docx::read(bytes)?,
+        Format::Html => read::html::read(bytes)?,
         other => {
             return Err(Error::Unsupported {
                 format: other,

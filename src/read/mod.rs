@@ -4,6 +4,7 @@
 //! recognizer's job ([`crate::recognize`]).
 
 pub mod docx;
+pub mod html;
 pub mod text;
 
 use crate::error::Error;

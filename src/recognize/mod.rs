@@ -111,6 +111,12 @@ const MAX_HEADING_CHARS: usize = 40;
 /// rather than a paragraph.
 const MAX_SUBHEADING_CHARS: usize = 30;
 
+/// Which of the six sections (0-based) a line heads, if it is a section
+/// heading; for readers that need to find the report on a page.
+pub fn section_number(text: &str) -> Option<usize> {
+    section_heading(text).map(|s| s as usize)
+}
+
 /// Which section a paragraph heads, if it is a section heading.
 fn section_heading(text: &str) -> Option<Sec> {
     let f = fold(text);

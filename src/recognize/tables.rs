@@ -686,7 +686,17 @@ impl Ctx<'_> {
             row: None,
             column: None,
         };
-        let Some(start) = tokens.iter().position(|t| t.is_value() && !t.is_blank()) else {
+        // The values follow the last header cell (a blank form's are all blank).
+        let header_labels: Vec<String> = layout::level_order(T4_HEADER)
+            .iter()
+            .map(|n| fold(n.label))
+            .collect();
+        let after_header = tokens
+            .iter()
+            .rposition(|t| header_labels.iter().any(|l| matches_folded(&t.f, l)))
+            .map(|i| i + 1);
+        let first_value = tokens.iter().position(|t| t.is_value() && !t.is_blank());
+        let Some(start) = after_header.or(first_value).filter(|&s| s < tokens.len()) else {
             self.warn(
                 "table",
                 Some(place),
