@@ -98,3 +98,74 @@ fn run_together_pages_are_read_without_guessing() {
     );
     assert_eq!(report["meta"]["agency"], "平潭综合实验区管委会办公室");
 }
+
+fn read_text(text: &str) -> xxgk::Checked {
+    load_with(text.as_bytes(), Format::Text, &Hints::default()).unwrap()
+}
+
+fn seed_text() -> String {
+    fs::read_to_string(shared("seeds/000_9bba05bfd81d20bc.txt")).unwrap()
+}
+
+#[test]
+fn a_misprinted_label_is_read_with_a_warning() {
+    // As printed in the 洪泽区 reports: 2.其他法律行政止公开.
+    let text = seed_text().replace(
+        "2.其他法律行政法规禁止公开  | 0  | 0",
+        "2.其他法律行政止公开  | 5  | 0",
+    );
+    let checked = read_text(&text);
+    let label = checked
+        .findings
+        .iter()
+        .find(|f| f.rule == "label")
+        .expect("a label warning");
+    assert!(label.message.contains("2.其他法律行政止公开"), "{label}");
+    assert_eq!(label.source.as_deref(), Some("line 44"));
+    let v = serde_json::to_value(&checked.report).unwrap();
+    assert_eq!(
+        v["sections"]["applications"]["table"]["results"]["refused"]["prohibited_by_law"]["natural_person"],
+        5
+    );
+}
+
+#[test]
+fn provincial_extra_rows_are_kept_with_their_label() {
+    let text = seed_text().replace(
+        "规范性文件  | 3  | 3  | 3  | \n",
+        "规范性文件  | 3  | 3  | 3  | \n其他主动公开文件(指本机关自行公开的其他文件)  | 186  | 86  | 255  | \n",
+    );
+    let checked = read_text(&text);
+    let v = serde_json::to_value(&checked.report).unwrap();
+    let extra = &v["sections"]["proactive"]["table"]["extra_rows"][0];
+    assert_eq!(extra["block"], "item_1");
+    assert_eq!(extra["after"], "normative_documents");
+    assert_eq!(
+        extra["label"],
+        "其他主动公开文件(指本机关自行公开的其他文件)"
+    );
+    assert_eq!(extra["values"], serde_json::json!([186, 86, 255]));
+    assert!(checked.findings.iter().any(|f| f.rule == "extra"));
+}
+
+#[test]
+fn a_row_with_too_few_values_is_left_blank_not_guessed() {
+    let text = seed_text().replace(
+        "(二)部分公开(区分处理的,只计这一情形,不计其他情形)  | 0  | 0  | 0  | 0  | 0  | 0  | 0  | ||",
+        "(二)部分公开(区分处理的,只计这一情形,不计其他情形)  | 0  | 0  | 0  | 0  | ||",
+    );
+    let checked = read_text(&text);
+    let count = checked
+        .findings
+        .iter()
+        .find(|f| f.rule == "count")
+        .expect("a count warning");
+    assert!(
+        count.message.starts_with("4 values where the form has 7"),
+        "{count}"
+    );
+    let v = serde_json::to_value(&checked.report).unwrap();
+    assert!(
+        v["sections"]["applications"]["table"]["results"]["partial"]["natural_person"].is_null()
+    );
+}

@@ -130,7 +130,7 @@ fn attr(e: &BytesStart, local: &str) -> Option<String> {
         .ok()
 }
 
-fn local<'a>(e: &'a BytesStart) -> String {
+fn local(e: &BytesStart) -> String {
     e.local_name().as_ref().to_owned()
 }
 
@@ -319,13 +319,11 @@ impl<'s> Body<'s> {
                     body.start(&name, &e, false)?;
                     in_text = name == "t";
                 }
-                Event::Empty(e) => {
-                    if skip.is_none() {
-                        let name = local(&e);
-                        if !body.skips(&name) {
-                            body.start(&name, &e, true)?;
-                            body.end(&name)?;
-                        }
+                Event::Empty(e) if skip.is_none() => {
+                    let name = local(&e);
+                    if !body.skips(&name) {
+                        body.start(&name, &e, true)?;
+                        body.end(&name)?;
                     }
                 }
                 Event::End(e) => {
