@@ -63,6 +63,10 @@ enum Command {
         /// The report's title, when the document does not say.
         #[arg(long, value_name = "TITLE")]
         title: Option<String>,
+        /// Also write where each table value was read in the source
+        /// (`sources`: JSON pointer -> `表2 第4行 第4列` or `line 39`).
+        #[arg(long)]
+        with_sources: bool,
     },
     /// Check reports against the schema and the consistency rules.
     ///
@@ -129,6 +133,7 @@ pub fn run() -> ExitCode {
             agency,
             year,
             title,
+            with_sources,
         } => convert(&ConvertArgs {
             inputs,
             output,
@@ -137,6 +142,7 @@ pub fn run() -> ExitCode {
             to,
             strict,
             error_format,
+            with_sources,
             hints: Hints {
                 agency,
                 year,
@@ -390,6 +396,7 @@ struct ConvertArgs {
     to: Option<Format>,
     strict: bool,
     error_format: ErrorFormat,
+    with_sources: bool,
     hints: Hints,
 }
 
@@ -460,6 +467,9 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
             "{name}: not converted: --strict and the report has warnings"
         );
         return Ok(1);
+    }
+    if args.with_sources {
+        checked.keep_sources();
     }
     let rendered = xxgk::render(&checked.report, to)?;
     match target {

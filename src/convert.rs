@@ -16,7 +16,6 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
-use crate::doc::Loc;
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
 use crate::model::{Report, SourceFormat};
@@ -101,8 +100,29 @@ pub struct Checked {
     /// Reading warnings (`kind: "read"`), then rule findings (violations,
     /// cannot-assess, held-with-blanks notes).
     pub findings: Vec<Finding>,
-    /// Where each table cell came from, by JSON pointer (empty for JSON input).
-    pub sources: BTreeMap<String, Loc>,
+    /// Where each table cell came from, by JSON pointer: from the reader,
+    /// or from a JSON report's own `sources`.
+    pub sources: BTreeMap<String, String>,
+}
+
+impl Checked {
+    /// Keeps where each value came from in the report itself, so that it is
+    /// written out (`--with-sources`).
+    pub fn keep_sources(&mut self) {
+        self.report.sources = self.sources.clone();
+    }
+}
+
+/// Points each rule finding at the source of the first cell it read.
+fn attach_sources(findings: &mut [Finding], sources: &BTreeMap<String, String>) {
+    for f in findings.iter_mut().filter(|f| f.source.is_none()) {
+        f.source = f
+            .cells
+            .iter()
+            .chain(std::iter::once(&f.pointer))
+            .find_map(|p| sources.get(p))
+            .cloned();
+    }
 }
 
 impl Checked {
@@ -148,21 +168,19 @@ pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked,
         Format::Text => SourceFormat::Text,
     });
     let recognized = recognize::recognize(&doc, &hints);
+    let sources: BTreeMap<String, String> = recognized
+        .sources
+        .iter()
+        .map(|(p, loc)| (p.clone(), loc.to_string()))
+        .collect();
     let mut findings = recognized.findings;
     let mut rule_findings = validate(&recognized.report)?;
-    for f in &mut rule_findings {
-        f.source = f
-            .cells
-            .iter()
-            .chain(std::iter::once(&f.pointer))
-            .find_map(|p| recognized.sources.get(p))
-            .map(ToString::to_string);
-    }
+    attach_sources(&mut rule_findings, &sources);
     findings.extend(rule_findings);
     Ok(Checked {
         report: recognized.report,
         findings,
-        sources: recognized.sources,
+        sources,
     })
 }
 
@@ -196,11 +214,13 @@ fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
             }],
         }
     })?;
-    let findings = rules::check(&value);
+    let mut findings = rules::check(&value);
+    let sources = report.sources.clone();
+    attach_sources(&mut findings, &sources);
     Ok(Checked {
         report,
         findings,
-        sources: BTreeMap::new(),
+        sources,
     })
 }
 

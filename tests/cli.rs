@@ -431,3 +431,103 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+fn shared_seed() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds/000_9bba05bfd81d20bc.txt")
+}
+
+#[test]
+fn convert_reads_text_docx_and_html_and_keeps_sources_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seed.json");
+    xxgk()
+        .args([
+            "convert",
+            "--with-sources",
+            shared_seed().to_str().unwrap(),
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty());
+    let mut v: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        v["sources"]["/sections/applications/table/new/natural_person"],
+        "line 39"
+    );
+    assert_eq!(v["meta"]["source"]["file"], "000_9bba05bfd81d20bc.txt");
+    // A finding on the converted report points into the original text.
+    v["sections"]["applications"]["table"]["new"]["natural_person"] = json!(33);
+    let changed = write_temp(&dir, "changed.json", &v);
+    xxgk()
+        .args(["validate", changed.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("[line 39]"));
+    // Without the flag there is no sources map.
+    let plain = xxgk()
+        .args([
+            "convert",
+            fixture("../fixtures/docx/seed-pandoc.docx")
+                .to_str()
+                .unwrap(),
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let plain: Value = serde_json::from_slice(&plain).unwrap();
+    assert!(plain.get("sources").is_none());
+    assert_eq!(plain["meta"]["source"]["format"], "docx");
+    xxgk()
+        .args([
+            "validate",
+            fixture("../fixtures/html/hongze-2024-gbk.html")
+                .to_str()
+                .unwrap(),
+        ])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn metadata_flags_fill_what_the_document_lacks() {
+    let out = xxgk()
+        .args([
+            "convert",
+            shared_seed().to_str().unwrap(),
+            "--agency",
+            "衡阳市自然资源和规划局",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["meta"]["agency"], "衡阳市自然资源和规划局");
+    assert_eq!(v["meta"]["year"], 2020);
+}
+
+#[test]
+fn a_damaged_docx_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("fake.docx");
+    fs::write(&fake, "not a zip").unwrap();
+    xxgk()
+        .args(["validate", fake.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "fake.docx: error: not a .docx: the file is not a zip archive",
+        ));
+    let out = dir.path().join("out.json");
+    xxgk()
+        .args(["convert", fake.to_str().unwrap(), "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(!out.exists());
+}

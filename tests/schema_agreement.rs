@@ -150,6 +150,10 @@ fn generate(node: &'static Value, edition: &str) -> Value {
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
         _ => vec![],
     };
+    if let Some(values) = n.get("additionalProperties").filter(|a| a.is_object()) {
+        // A map (`sources`): one entry.
+        return json!({ "/sections/x": generate(values, edition) });
+    }
     if types.contains(&"object") || n.get("properties").is_some() {
         let mut keys: Vec<String> = n["properties"]
             .as_object()

@@ -9,6 +9,8 @@ mod cell;
 
 pub use cell::{Cell, Decimal, MAX_NUMBER_CHARS, PLACEHOLDERS, Quantity, UNITS};
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// A whole report.
@@ -22,6 +24,10 @@ pub struct Report {
     /// 编制说明 and any text before 一、总体情况.
     pub preamble: Vec<Block>,
     pub sections: Sections,
+    /// Where each table value was read in the source document, by JSON
+    /// pointer (`表2 第4行 第4列`, `line 39`). Written only on request.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, String>,
 }
 
 /// Report metadata. Absent when the source does not say; never guessed.

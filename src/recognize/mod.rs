@@ -406,6 +406,7 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
             meta,
             preamble: preamble_blocks,
             sections: out,
+            sources: BTreeMap::new(),
         },
         findings,
         sources,
