@@ -471,7 +471,7 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
     if args.with_sources {
         checked.keep_sources();
     }
-    let rendered = xxgk::render(&checked.report, to)?;
+    let rendered = checked.render(to)?;
     match target {
         Some(path) => {
             if let Some(dir) = &args.out_dir {

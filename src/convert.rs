@@ -106,6 +106,13 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Writes the report in a format. It was validated when it was loaded,
+    /// so it is not validated again; a report changed since must go through
+    /// [`render`].
+    pub fn render(&self, format: Format) -> Result<Vec<u8>, Error> {
+        write(&self.report, format)
+    }
+
     /// Keeps where each value came from in the report itself, so that it is
     /// written out (`--with-sources`).
     pub fn keep_sources(&mut self) {
@@ -247,6 +254,11 @@ pub fn render(report: &Report, format: Format) -> Result<Vec<u8>, Error> {
             findings: schema_errors,
         });
     }
+    write(report, format)
+}
+
+/// Serialises a report known to be valid.
+fn write(report: &Report, format: Format) -> Result<Vec<u8>, Error> {
     match format {
         Format::Json => {
             let mut out =

@@ -7,6 +7,10 @@
 //! followed by a parenthesised instruction (`规章(设区的市…提供)`), and
 //! [`near`] accepts a printing slip of a character or two.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// Folds full-width ASCII to half-width, curly quotes to straight, an item
 /// number's `1、` to `1.`, and drops all whitespace.
 pub fn fold(text: &str) -> String {
@@ -30,6 +34,20 @@ pub fn fold_char(c: char) -> Option<char> {
         '—' | '–' => '-',
         _ => c,
     })
+}
+
+/// [`fold`] of one of the layouts' own labels, computed once per process.
+pub fn folded(label: &'static str) -> Cow<'static, str> {
+    static INDEX: OnceLock<HashMap<&'static str, String>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        crate::layout::static_labels()
+            .map(|l| (l, fold(l)))
+            .collect()
+    });
+    match index.get(label) {
+        Some(f) => Cow::Borrowed(f.as_str()),
+        None => Cow::Owned(fold(label)),
+    }
 }
 
 /// Whether printed `text` is the official `label`: equal once folded, or

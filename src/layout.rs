@@ -12,6 +12,8 @@
 //! 未经复议直接起诉, 复议后起诉) × five outcome columns. Each block of table 2
 //! is a layout of its own.
 
+use std::sync::OnceLock;
+
 use serde_json::Value;
 
 use crate::model::Edition;
@@ -107,6 +109,8 @@ pub struct Layout {
     pub rows: &'static [Row],
     pub groups: &'static [Group],
     pub columns: &'static [Column],
+    /// Every cell's JSON pointer, row by row, made once.
+    pointers: OnceLock<Vec<String>>,
 }
 
 impl Layout {
@@ -176,6 +180,18 @@ impl Layout {
             row.path.replace('.', "/"),
             column.key
         )
+    }
+
+    /// JSON pointer of the cell at (row, column) index, without building it
+    /// again.
+    pub fn pointer_at(&self, row: usize, column: usize) -> &str {
+        let all = self.pointers.get_or_init(|| {
+            self.rows
+                .iter()
+                .flat_map(|r| self.columns.iter().map(move |c| self.cell_pointer(r, c)))
+                .collect()
+        });
+        &all[row * self.columns.len() + column]
     }
 }
 
@@ -248,11 +264,12 @@ const fn block(
         rows,
         groups: &[],
         columns,
+        pointers: OnceLock::new(),
     }
 }
 
 /// Every block of table 2, in printed order, both editions.
-pub static TABLE2: &[Layout] = &[
+pub static TABLE2: [Layout; 9] = [
     block(
         ITEM_1,
         Edition::E2019,
@@ -418,7 +435,7 @@ const T3_GROUPS_2021: &[Group] = &[
 ];
 
 /// Table 3 in both editions.
-pub static TABLE3: &[Layout] = &[
+pub static TABLE3: [Layout; 2] = [
     Layout {
         table: TableId::Applications,
         block: None,
@@ -427,6 +444,7 @@ pub static TABLE3: &[Layout] = &[
         rows: t3_rows![row("results.other", "（六）其他处理", "（六）")],
         groups: T3_GROUPS_2019,
         columns: T3_COLS,
+        pointers: OnceLock::new(),
     },
     Layout {
         table: TableId::Applications,
@@ -448,6 +466,7 @@ pub static TABLE3: &[Layout] = &[
         ],
         groups: T3_GROUPS_2021,
         columns: T3_COLS,
+        pointers: OnceLock::new(),
     },
 ];
 
@@ -475,6 +494,7 @@ pub static TABLE4: Layout = Layout {
         col("pending", "尚未审结", Count),
         col("total", "总计", Count),
     ],
+    pointers: OnceLock::new(),
 };
 
 /// A header cell of the official form, with the header cells under it.
@@ -556,6 +576,26 @@ pub fn level_order(tree: &'static [HeaderNode]) -> Vec<&'static HeaderNode> {
         level = level.iter().flat_map(|n| n.children.iter()).collect();
     }
     out
+}
+
+/// Every label text the layouts and headers hold, for indexing.
+pub fn static_labels() -> impl Iterator<Item = &'static str> {
+    let tables = all().flat_map(|l| {
+        l.rows
+            .iter()
+            .map(|r| r.label)
+            .chain(l.groups.iter().map(|g| g.label))
+            .chain(l.columns.iter().map(|c| c.label))
+            .chain(l.block.map(|(_, title)| title))
+    });
+    let headers = level_order(T3_HEADER)
+        .into_iter()
+        .chain(level_order(T4_HEADER))
+        .map(|n| n.label);
+    tables
+        .chain(headers)
+        .chain([T3_NOTE, T2_LABEL_HEADER])
+        .chain(SECTION_HEADINGS)
 }
 
 /// The leaves of a header tree, left to right.

@@ -270,100 +270,201 @@ pub fn builtin() -> &'static [Rule] {
 pub fn check(report: &Value) -> Vec<Finding> {
     let layouts = layout::used_by(report);
     let mut findings = Vec::new();
-    for rule in builtin() {
-        for l in layouts.iter().filter(|l| rule.applies_to(l)) {
-            rule.check_layout(l, report, &mut findings);
+    for l in &layouts {
+        let Some(grid) = Grid::new(l, report) else {
+            continue;
+        };
+        for rule in builtin().iter().filter(|r| r.applies_to(l)) {
+            rule.check_grid(&grid, &mut findings);
         }
     }
+    // Findings in rule order, as the rule file lists them.
+    let order = |id: &str| builtin().iter().position(|r| r.id() == id);
+    findings.sort_by_key(|f| order(&f.rule));
     findings
+}
+
+/// The cells of one table (or block), looked up once: `[row][column]`.
+struct Grid<'a> {
+    l: &'a Layout,
+    cells: Vec<Option<&'a Value>>,
+}
+
+impl<'a> Grid<'a> {
+    fn new(l: &'a Layout, report: &'a Value) -> Option<Grid<'a>> {
+        let table = report.pointer(l.pointer)?;
+        let mut cells = Vec::with_capacity(l.rows.len() * l.columns.len());
+        for r in l.rows {
+            let row = r.path.split('.').try_fold(table, |v, k| v.get(k));
+            for c in l.columns {
+                cells.push(row.and_then(|row| row.get(c.key)));
+            }
+        }
+        Some(Grid { l, cells })
+    }
+
+    fn at(&self, row: usize, col: usize) -> Option<&'a Value> {
+        self.cells[row * self.l.columns.len() + col]
+    }
+}
+
+/// What a cell holds, for arithmetic.
+#[derive(Clone, Copy)]
+enum Reading {
+    Number(i128),
+    /// Blank, or a placeholder such as `/`: read as 0.
+    Blank,
+    /// Text, or a number with a fraction: cannot be added up.
+    Unreadable,
+}
+
+fn reading(v: Option<&Value>) -> Reading {
+    match v {
+        None | Some(Value::Null) => Reading::Blank,
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .map_or(Reading::Unreadable, |n| Reading::Number(i128::from(n))),
+        Some(Value::String(s)) => {
+            let cell = Cell::Text(s.clone());
+            if cell.is_placeholder() {
+                return Reading::Blank;
+            }
+            match cell.quantity().and_then(|q| q.number.as_integer()) {
+                Some(n) => Reading::Number(n),
+                None => Reading::Unreadable,
+            }
+        }
+        Some(_) => Reading::Unreadable,
+    }
+}
+
+/// One term of a formula, resolved to the grid cells it adds up.
+struct Resolved {
+    negative: bool,
+    /// Grid (row, column) positions.
+    cells: Vec<(usize, usize)>,
+    /// How the term is named in messages: `一`, `（三）`, `总计`.
+    short: &'static str,
 }
 
 /// One side of an equation, added up.
 #[derive(Default)]
 struct Side {
     sum: i128,
-    parts: Vec<String>,
     /// Blank or placeholder cells read as 0.
     blanks: usize,
     /// Cells that hold something other than an integer.
     unreadable: usize,
 }
 
-impl Side {
-    fn describe(&self) -> String {
-        let joined = self.parts.join(" + ");
-        if self.parts.len() > 1 {
-            format!("{joined} = {}", self.sum)
-        } else {
-            joined
-        }
-    }
-}
-
 impl Rule {
-    fn check_layout(&self, l: &Layout, report: &Value, out: &mut Vec<Finding>) {
+    fn check_grid(&self, g: &Grid, out: &mut Vec<Finding>) {
+        let l = g.l;
         match (&self.check, self.def.for_each) {
             (Check::Compare { lhs, op, rhs }, ForEach::Column) => {
-                for c in l.columns {
-                    let place = Place {
+                let row_sets = |terms: &[Term]| -> Vec<(bool, Vec<usize>, &'static str)> {
+                    terms
+                        .iter()
+                        .map(|t| {
+                            let rows: Vec<usize> = l
+                                .rows
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, r)| l.rows_under(&t.name).any(|u| u.path == r.path))
+                                .map(|(i, _)| i)
+                                .collect();
+                            let short = match (rows.as_slice(), l.group(&t.name)) {
+                                ([only], None) => l.rows[*only].short,
+                                (_, Some(g)) => g.short,
+                                // Compiling the rules proved every term names a row or group.
+                                _ => "?",
+                            };
+                            (t.negative, rows, short)
+                        })
+                        .collect()
+                };
+                let (lrows, rrows) = (row_sets(lhs), row_sets(rhs));
+                for (ci, c) in l.columns.iter().enumerate() {
+                    let resolve = |sets: &[(bool, Vec<usize>, &'static str)]| -> Vec<Resolved> {
+                        sets.iter()
+                            .map(|(negative, rows, short)| Resolved {
+                                negative: *negative,
+                                cells: rows.iter().map(|&r| (r, ci)).collect(),
+                                short,
+                            })
+                            .collect()
+                    };
+                    let place = || Place {
                         table: l.title(),
                         row: None,
                         column: Some(l.column_label(c)),
                     };
-                    let cells_of = |t: &Term| -> Vec<(String, &'static str)> {
-                        let rows: Vec<&Row> = l.rows_under(&t.name).collect();
-                        let short = match (rows.as_slice(), l.group(&t.name)) {
-                            ([only], None) => only.short,
-                            (_, Some(g)) => g.short,
-                            // Compiling the rules proved every term names a row or group.
-                            _ => "?",
-                        };
-                        rows.iter().map(|r| (l.cell_pointer(r, c), short)).collect()
-                    };
                     self.compare(
-                        report,
-                        (lhs, *op, rhs),
-                        &cells_of,
+                        g,
+                        (&resolve(&lrows), *op, &resolve(&rrows)),
                         place,
-                        l.pointer.to_owned(),
+                        || l.pointer.to_owned(),
                         out,
                     );
                 }
             }
             (Check::Compare { lhs, op, rhs }, ForEach::Row) => {
-                for r in l.rows {
+                let cols = |terms: &[Term]| -> Vec<(bool, usize)> {
+                    terms
+                        .iter()
+                        .filter_map(|t| {
+                            l.columns
+                                .iter()
+                                .position(|c| c.key == t.name)
+                                .map(|i| (t.negative, i))
+                        })
+                        .collect()
+                };
+                let (lcols, rcols) = (cols(lhs), cols(rhs));
+                for (ri, r) in l.rows.iter().enumerate() {
                     if let Some(only) = &self.def.rows
                         && !only.iter().any(|p| p == r.path)
                     {
                         continue;
                     }
-                    let place = Place {
+                    let resolve = |cols: &[(bool, usize)]| -> Vec<Resolved> {
+                        cols.iter()
+                            .map(|&(negative, ci)| Resolved {
+                                negative,
+                                cells: vec![(ri, ci)],
+                                short: l.columns[ci].label,
+                            })
+                            .collect()
+                    };
+                    let place = || Place {
                         table: l.title(),
                         row: Some(l.row_label(r)),
                         column: None,
                     };
-                    let cells_of = |t: &Term| -> Vec<(String, &'static str)> {
-                        l.column(&t.name)
-                            .map(|c| vec![(l.cell_pointer(r, c), c.label)])
-                            .unwrap_or_default()
-                    };
-                    let row_pointer = format!("{}/{}", l.pointer, r.path.replace('.', "/"));
-                    self.compare(report, (lhs, *op, rhs), &cells_of, place, row_pointer, out);
+                    let pointer = || format!("{}/{}", l.pointer, r.path.replace('.', "/"));
+                    self.compare(
+                        g,
+                        (&resolve(&lcols), *op, &resolve(&rcols)),
+                        place,
+                        pointer,
+                        out,
+                    );
                 }
             }
             (Check::Predicate(p), ForEach::Cell) => {
                 let kinds = self.def.kinds.as_deref().unwrap_or(&[]);
-                for r in l.rows {
-                    for c in l
-                        .columns
-                        .iter()
-                        .filter(|c| kinds.iter().any(|k| k.matches(c.kind)))
-                    {
-                        let pointer = l.cell_pointer(r, c);
-                        let Some(cell) = cell_at(report, &pointer) else {
+                for (ri, r) in l.rows.iter().enumerate() {
+                    for (ci, c) in l.columns.iter().enumerate() {
+                        if !kinds.iter().any(|k| k.matches(c.kind)) {
+                            continue;
+                        }
+                        // Numbers were checked by the schema; only text can
+                        // break a cell predicate.
+                        let Some(Value::String(text)) = g.at(ri, ci) else {
                             continue;
                         };
-                        if let Some(problem) = predicate_fails(*p, &cell) {
+                        if let Some(problem) = predicate_fails(*p, &Cell::Text(text.clone())) {
+                            let pointer = l.cell_pointer(r, c);
                             out.push(Finding {
                                 kind: "rule",
                                 rule: self.def.id.clone(),
@@ -385,55 +486,30 @@ impl Rule {
         }
     }
 
+    /// Adds up both sides; only when there is something to say are the
+    /// words and pointers of a finding built.
     fn compare(
         &self,
-        report: &Value,
-        (lhs, op, rhs): (&[Term], Op, &[Term]),
-        cells_of: &dyn Fn(&Term) -> Vec<(String, &'static str)>,
-        place: Place,
-        pointer: String,
+        g: &Grid,
+        (lhs, op, rhs): (&[Resolved], Op, &[Resolved]),
+        place: impl FnOnce() -> Place,
+        pointer: impl FnOnce() -> String,
         out: &mut Vec<Finding>,
     ) {
-        let mut cells = Vec::new();
-        let mut side = |terms: &[Term]| -> Option<Side> {
+        let add = |terms: &[Resolved]| {
             let mut s = Side::default();
             for t in terms {
-                let members = cells_of(t);
-                let mut value: i128 = 0;
-                let mut term_blanks = 0;
-                let mut single = None;
-                for (p, _) in &members {
-                    let cell = cell_at(report, p)?;
-                    match cell_integer(&cell) {
-                        Reading::Number(n) => value += n,
-                        Reading::Blank => term_blanks += 1,
+                for &(r, c) in &t.cells {
+                    match reading(g.at(r, c)) {
+                        Reading::Number(n) => s.sum += if t.negative { -n } else { n },
+                        Reading::Blank => s.blanks += 1,
                         Reading::Unreadable => s.unreadable += 1,
                     }
-                    if members.len() == 1 {
-                        single = Some(cell);
-                    }
-                    cells.push(p.clone());
                 }
-                let short = members.first().map(|(_, s)| *s).unwrap_or("?");
-                let shown = match single {
-                    Some(cell @ (Cell::Blank | Cell::Text(_))) => cell.display(),
-                    _ if term_blanks > 0 => format!("{value}，含空白"),
-                    _ => value.to_string(),
-                };
-                s.parts.push(format!(
-                    "{}{short}({shown})",
-                    if t.negative { "− " } else { "" }
-                ));
-                s.sum += if t.negative { -value } else { value };
-                s.blanks += term_blanks;
             }
-            Some(s)
+            s
         };
-        // A table that lacks a row (it cannot, once the schema has passed)
-        // simply has nothing to check.
-        let (Some(l), Some(r)) = (side(lhs), side(rhs)) else {
-            return;
-        };
+        let (l, r) = (add(lhs), add(rhs));
         let holds = match op {
             Op::Eq => l.sum == r.sum,
             Op::Le => l.sum <= r.sum,
@@ -452,16 +528,50 @@ impl Rule {
             (Op::Le, true) => "≤",
             (Op::Le, false) => ">",
         };
+        let layout = g.l;
+        let mut cells = Vec::new();
+        let mut describe = |terms: &[Resolved], sum: i128| -> String {
+            let parts: Vec<String> = terms
+                .iter()
+                .map(|t| {
+                    let mut value: i128 = 0;
+                    let mut blanks = 0;
+                    for &(r, c) in &t.cells {
+                        cells.push(layout.pointer_at(r, c).to_owned());
+                        match reading(g.at(r, c)) {
+                            Reading::Number(n) => value += n,
+                            _ => blanks += 1,
+                        }
+                    }
+                    let shown = match t.cells.as_slice() {
+                        [(r, c)] => match g.at(*r, *c) {
+                            Some(Value::Number(n)) => n.to_string(),
+                            Some(Value::String(s)) => Cell::Text(s.clone()).display(),
+                            _ => Cell::Blank.display(),
+                        },
+                        _ if blanks > 0 => format!("{value}，含空白"),
+                        _ => value.to_string(),
+                    };
+                    format!("{}{}({shown})", if t.negative { "− " } else { "" }, t.short)
+                })
+                .collect();
+            if parts.len() > 1 {
+                format!("{} = {sum}", parts.join(" + "))
+            } else {
+                parts.join("")
+            }
+        };
+        let message = format!("{} {symbol} {}", describe(lhs, l.sum), describe(rhs, r.sum));
         out.push(Finding {
             kind: "rule",
             rule: self.def.id.clone(),
             severity,
             status: Some(status),
-            place: Some(place),
-            pointer,
+            place: Some(place()),
+            pointer: pointer(),
             cells,
             values: Some([l.sum.to_string(), r.sum.to_string()]),
-            message: format!("{} {symbol} {}", l.describe(), r.describe()),
+            message,
             rule_text: Some(self.def.message.clone()),
             source: None,
         });
@@ -473,27 +583,6 @@ fn cell_place(l: &Layout, r: &Row, c: &Column) -> Place {
         table: l.title(),
         row: Some(l.row_label(r)),
         column: Some(l.column_label(c)),
-    }
-}
-
-fn cell_at(report: &Value, pointer: &str) -> Option<Cell> {
-    let v = report.pointer(pointer)?;
-    serde_json::from_value(v.clone()).ok()
-}
-
-enum Reading {
-    Number(i128),
-    Blank,
-    Unreadable,
-}
-
-fn cell_integer(cell: &Cell) -> Reading {
-    if cell.is_blank() || cell.is_placeholder() {
-        return Reading::Blank;
-    }
-    match cell.quantity().and_then(|q| q.number.as_integer()) {
-        Some(n) => Reading::Number(n),
-        None => Reading::Unreadable,
     }
 }
 

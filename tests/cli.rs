@@ -531,3 +531,20 @@ fn a_damaged_docx_is_refused_with_its_place() {
         .code(2);
     assert!(!out.exists());
 }
+
+#[test]
+fn the_readme_sample_converts_to_its_golden() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hengyang-2020.txt");
+    let out = xxgk()
+        .args(["convert", sample.to_str().unwrap()])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty())
+        .get_output()
+        .stdout
+        .clone();
+    let mut got: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(got["meta"]["source"]["file"], "hengyang-2020.txt");
+    got["meta"]["source"]["file"] = json!("000_9bba05bfd81d20bc.txt");
+    assert_eq!(got, seed_value());
+}

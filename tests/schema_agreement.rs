@@ -327,6 +327,7 @@ fn maximal(edition: Edition) -> Report {
             problems: Some(text_section()),
             other: Some(text_section()),
         },
+        sources: [("/sections/x".to_owned(), "x".to_owned())].into(),
     }
 }
 

@@ -120,6 +120,31 @@ impl Cell {
         }
     }
 
+    /// Whether written text is a value rather than a label: blank, a
+    /// placeholder, or a number (full-width digits, thousands separators, a
+    /// sign, a point and a unit allowed). Allocates nothing.
+    pub fn looks_like_value(text: &str) -> bool {
+        let t = text.trim();
+        if t.is_empty() || PLACEHOLDERS.contains(&t) {
+            return true;
+        }
+        let body = UNITS
+            .iter()
+            .find_map(|u| t.strip_suffix(u).map(str::trim_end))
+            .unwrap_or(t);
+        let body = body.strip_prefix(['-', '－']).unwrap_or(body);
+        let (mut digits, mut points) = (0, 0);
+        for c in body.chars() {
+            match c {
+                '0'..='9' | '０'..='９' => digits += 1,
+                '.' | '．' => points += 1,
+                ',' | '，' => {}
+                _ => return false,
+            }
+        }
+        digits > 0 && points <= 1 && !body.starts_with(['.', ',', '．', '，'])
+    }
+
     pub fn is_blank(&self) -> bool {
         matches!(self, Cell::Blank)
     }
@@ -257,6 +282,28 @@ mod tests {
         assert!(Cell::Text("—".into()).quantity().is_none());
         assert!(Cell::Text("—".into()).is_placeholder());
         assert!(Cell::Blank.quantity().is_none());
+    }
+
+    #[test]
+    fn values_are_told_from_labels_without_allocating() {
+        for v in [
+            "",
+            " ",
+            "32",
+            "-8",
+            "7545.00",
+            "6719.3835万元",
+            "1,234",
+            "３２",
+            "/",
+            "—",
+            "12 件",
+        ] {
+            assert!(Cell::looks_like_value(v), "{v}");
+        }
+        for l in ["规章", "1.属于国家秘密", "2020年", ".5", "1.2.3", "总计"] {
+            assert!(!Cell::looks_like_value(l), "{l}");
+        }
     }
 
     #[test]

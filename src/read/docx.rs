@@ -66,11 +66,19 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
     }
     let document = part(&mut zip, "word/document.xml")?
         .ok_or_else(|| corrupt("", "no word/document.xml: this zip is not a Word document"))?;
-    let styles = match part(&mut zip, "word/styles.xml")? {
-        Some(text) => Styles::parse(&text).unwrap_or_default(),
-        None => Styles::default(),
-    };
-    Body::parse(&document, &styles)
+    let (mut doc, styled) = Body::parse(&document)?;
+    // Heading levels from styles, read only when a paragraph names a style.
+    if !styled.is_empty()
+        && let Some(text) = part(&mut zip, "word/styles.xml")?
+    {
+        let styles = Styles::parse(&text).unwrap_or_default();
+        for (i, style) in styled {
+            if let Some(Block::Paragraph(p)) = doc.blocks.get_mut(i) {
+                p.level = styles.levels.get(&style).copied();
+            }
+        }
+    }
+    Ok(doc)
 }
 
 fn corrupt(place: &str, message: &str) -> Error {
@@ -97,7 +105,7 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<S
             limit: MAX_PART_BYTES,
         });
     }
-    crate::read::decode_text(&bytes)
+    crate::read::decode_owned(bytes)
         .map(Some)
         .map_err(|e| corrupt(name, &e.to_string()))
 }
@@ -130,10 +138,6 @@ fn attr(e: &BytesStart, local: &str) -> Option<String> {
         .ok()
 }
 
-fn local(e: &BytesStart) -> String {
-    e.local_name().as_ref().to_owned()
-}
-
 // ---------------------------------------------------------------- styles
 
 /// What the styles part says about heading levels.
@@ -155,7 +159,7 @@ impl Styles {
         let mut current: Option<(String, Raw)> = None;
         loop {
             match reader.read_event() {
-                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match local(&e).as_str() {
+                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
                     "style" => {
                         if let Some((id, r)) = current.take() {
                             raw.insert(id, r);
@@ -261,9 +265,10 @@ struct TableBuild {
     cells: usize,
 }
 
-struct Body<'s> {
-    styles: &'s Styles,
+struct Body {
     blocks: Vec<Block>,
+    /// Paragraphs whose level comes from their style: (block index, styleId).
+    styled: Vec<(usize, String)>,
     paras: Vec<ParaBuild>,
     tables: Vec<TableBuild>,
     cell: Vec<CellBuild>,
@@ -275,12 +280,14 @@ struct Body<'s> {
     choice_start: Vec<usize>,
 }
 
-impl<'s> Body<'s> {
-    fn parse(text: &str, styles: &'s Styles) -> Result<Doc, Error> {
+impl Body {
+    /// The document, and the paragraphs whose heading level their style
+    /// decides.
+    fn parse(text: &str) -> Result<(Doc, Vec<(usize, String)>), Error> {
         const PART: &str = "word/document.xml";
         let mut body = Body {
-            styles,
             blocks: Vec::new(),
+            styled: Vec::new(),
             paras: Vec::new(),
             tables: Vec::new(),
             cell: Vec::new(),
@@ -311,19 +318,21 @@ impl<'s> Body<'s> {
                     if skip.is_some() {
                         continue;
                     }
-                    let name = local(&e);
-                    if body.skips(&name) {
+                    let qname = e.local_name();
+                    let name: &str = qname.as_ref();
+                    if body.skips(name) {
                         skip = Some(depth);
                         continue;
                     }
-                    body.start(&name, &e, false)?;
+                    body.start(name, &e, false)?;
                     in_text = name == "t";
                 }
                 Event::Empty(e) if skip.is_none() => {
-                    let name = local(&e);
-                    if !body.skips(&name) {
-                        body.start(&name, &e, true)?;
-                        body.end(&name)?;
+                    let qname = e.local_name();
+                    let name: &str = qname.as_ref();
+                    if !body.skips(name) {
+                        body.start(name, &e, true)?;
+                        body.end(name)?;
                     }
                 }
                 Event::End(e) => {
@@ -379,10 +388,13 @@ impl<'s> Body<'s> {
                 _ => {}
             }
         }
-        Ok(Doc {
-            blocks: body.blocks,
-            meta: Default::default(),
-        })
+        Ok((
+            Doc {
+                blocks: body.blocks,
+                meta: Default::default(),
+            },
+            body.styled,
+        ))
     }
 
     /// Elements whose whole content is not part of the visible, accepted text.
@@ -514,14 +526,16 @@ impl<'s> Body<'s> {
                 .extend(lines.into_iter().filter(|l| !l.is_empty()));
             return;
         }
-        let level = p.outline.map(|o| o + 1).or_else(|| {
-            p.style
-                .as_ref()
-                .and_then(|s| self.styles.levels.get(s).copied())
-        });
+        let level = p.outline.map(|o| o + 1);
         for (i, line) in lines.into_iter().enumerate() {
             if line.is_empty() {
                 continue;
+            }
+            if i == 0
+                && level.is_none()
+                && let Some(style) = &p.style
+            {
+                self.styled.push((self.blocks.len(), style.clone()));
             }
             self.paragraph_count += 1;
             self.blocks.push(Block::Paragraph(Paragraph {

@@ -16,21 +16,31 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, Error> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
         if had_errors {
-            return Err(Error::Usage(format!(
-                "the text is not valid {}",
-                enc.name()
-            )));
+            return Err(Error::Corrupt {
+                place: String::new(),
+                message: format!("the text is not valid {}", enc.name()),
+            });
         }
         return Ok(text.into_owned());
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_owned()),
-        Err(_) => {
-            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    decode_owned(bytes.to_vec())
+}
+
+/// [`decode_text`] of bytes the caller owns: UTF-8 is taken without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<String, Error> {
+    if encoding_rs::Encoding::for_bom(&bytes).is_some() {
+        return decode_text(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
             if had_errors {
-                return Err(Error::Usage(
-                    "the text is neither UTF-8 nor GB18030 (GBK, GB2312)".into(),
-                ));
+                return Err(Error::Corrupt {
+                    place: String::new(),
+                    message: "the text is neither UTF-8 nor GB18030 (GBK, GB2312)".into(),
+                });
             }
             Ok(text.into_owned())
         }

@@ -117,12 +117,21 @@ pub fn section_number(text: &str) -> Option<usize> {
     section_heading(text).map(|s| s as usize)
 }
 
+/// Whether `text` has at most `max` characters besides whitespace; stops
+/// counting early, so that long paragraphs cost nothing here.
+fn at_most(text: &str, max: usize) -> bool {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .nth(max)
+        .is_none()
+}
+
 /// Which section a paragraph heads, if it is a section heading.
 fn section_heading(text: &str) -> Option<Sec> {
-    let f = fold(text);
-    if f.chars().count() > MAX_HEADING_CHARS {
+    if !at_most(text, MAX_HEADING_CHARS) {
         return None;
     }
+    let f = fold(text);
     let (numeral, rest) = match f.char_indices().nth(1) {
         Some((i, '、')) => (f.chars().next(), &f[i + '、'.len_utf8()..]),
         _ => match f.strip_prefix('、') {
@@ -159,6 +168,9 @@ const CHROME: &[&str] = &[
 ];
 
 fn is_chrome(text: &str) -> bool {
+    if !at_most(text, 20) {
+        return false;
+    }
     let f = fold(text);
     CHROME.iter().any(|c| fold(c) == f)
 }
@@ -206,14 +218,14 @@ fn split_at_headings(text: &str) -> Vec<String> {
     pieces
 }
 
-fn is_subheading(p: &Paragraph) -> bool {
-    if p.level.is_some() {
+fn is_subheading(level: Option<u8>, text: &str) -> bool {
+    if level.is_some() {
         return true;
     }
-    let f = fold(&p.text);
-    if f.chars().count() > MAX_SUBHEADING_CHARS {
+    if !at_most(text, MAX_SUBHEADING_CHARS) {
         return false;
     }
+    let f = fold(text);
     let inner = match f.strip_prefix('(') {
         Some(rest) => rest.split_once(')').map(|(n, _)| n),
         None => None,
@@ -414,7 +426,7 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
 }
 
 fn text_block(p: &Paragraph, text: &str) -> Block {
-    if is_subheading(p) {
+    if is_subheading(p.level, text) {
         Block::heading(text)
     } else {
         Block::paragraph(text)
@@ -422,8 +434,11 @@ fn text_block(p: &Paragraph, text: &str) -> Block {
 }
 
 fn is_title(text: &str) -> bool {
+    if !at_most(text, 60) {
+        return false;
+    }
     let f = fold(text);
-    f.chars().count() <= 60 && f.contains("年度报告") && !f.contains("本报告")
+    f.contains("年度报告") && !f.contains("本报告")
 }
 
 fn first_loc(t: &Table) -> Loc {
@@ -505,6 +520,9 @@ fn split_title(title: &str) -> Option<(String, i32)> {
 
 /// The year of `统计期限自2020年1月1日起至2020年12月31日止`.
 fn statistics_year(text: &str) -> Option<i32> {
+    if !text.contains("1月1日") && !text.contains('１') && !text.contains("1 月") {
+        return None;
+    }
     let f = fold(text);
     let i = f.find("年1月1日")?;
     let year: String = f[..i]
@@ -520,6 +538,9 @@ fn statistics_year(text: &str) -> Option<i32> {
 
 /// A paragraph that is only a date, such as `(2021年1 月25日)`.
 fn date_line(text: &str) -> Option<String> {
+    if !at_most(text, 20) {
+        return None;
+    }
     let f = fold(text);
     let inner = f.trim_start_matches('(').trim_end_matches(')');
     let is_date = inner.ends_with('日')

@@ -11,6 +11,7 @@
 //! checked against the official header before its order is trusted.
 //! Anything that does not fit is reported, never guessed.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -18,7 +19,7 @@ use serde_json::{Map, Value};
 use super::read_warning;
 use crate::doc::{Loc, Paragraph, Table};
 use crate::finding::Finding;
-use crate::labels::{fold, matches_folded, near};
+use crate::labels::{fold, folded, matches_folded, near};
 use crate::layout::{
     self, HeaderNode, Layout, Place, T2_LABEL_HEADER, T3_HEADER, T3_HEADER_LABEL, T3_NOTE,
     T4_HEADER, TABLE2, TABLE3, TABLE4, TableId,
@@ -89,17 +90,36 @@ struct Token {
     glued: bool,
     /// Index of the stream paragraph it came from.
     para: Option<usize>,
+    /// A value cell (see [`Token::classify`]), decided once.
+    value: bool,
 }
 
 impl Token {
+    fn new(text: String, loc: Loc, row_end: bool, glued: bool, para: Option<usize>) -> Token {
+        let mut t = Token {
+            f: fold(&text),
+            text,
+            loc,
+            row_end,
+            glued,
+            para,
+            value: false,
+        };
+        t.value = t.classify();
+        t
+    }
+
+    fn is_value(&self) -> bool {
+        self.value
+    }
+
     /// A value cell: blank, a number, a number with its unit, or a
     /// placeholder such as `/`.
-    fn is_value(&self) -> bool {
+    fn classify(&self) -> bool {
         if self.glued && self.is_digit_run() {
             return true;
         }
-        let cell = Cell::from_written(&self.text);
-        cell.is_blank() || cell.is_placeholder() || cell.quantity().is_some()
+        Cell::looks_like_value(&self.text)
     }
 
     fn is_blank(&self) -> bool {
@@ -155,14 +175,8 @@ impl<'d> TableInput<'d> {
         for row in &t.rows {
             let n = row.len();
             for (i, c) in row.iter().enumerate() {
-                self.tokens.push(Token {
-                    text: c.text.clone(),
-                    f: fold(&c.text),
-                    loc: c.loc,
-                    row_end: i + 1 == n,
-                    glued: false,
-                    para: None,
-                });
+                self.tokens
+                    .push(Token::new(c.text.clone(), c.loc, i + 1 == n, false, None));
             }
         }
     }
@@ -174,14 +188,8 @@ impl<'d> TableInput<'d> {
             let pieces = cut_at_labels(text, &labels);
             let glued = pieces.len() > 1;
             for piece in pieces {
-                self.tokens.push(Token {
-                    f: fold(&piece),
-                    text: piece,
-                    loc: p.loc,
-                    row_end: false,
-                    glued,
-                    para: Some(i),
-                });
+                self.tokens
+                    .push(Token::new(piece, p.loc, false, glued, Some(i)));
             }
         }
         self.stream = paras.to_vec();
@@ -228,11 +236,17 @@ fn all_labels(id: TableId) -> Vec<String> {
         TableId::Proactive => labels.push(T2_LABEL_HEADER.into()),
         TableId::Applications => {
             labels.push(fold(T3_NOTE));
-            labels.extend(layout::level_order(T3_HEADER).iter().map(|n| fold(n.label)));
+            labels.extend(
+                layout::level_order(T3_HEADER)
+                    .iter()
+                    .map(|n| folded(n.label).into_owned()),
+            );
         }
-        TableId::Reviews => {
-            labels.extend(layout::level_order(T4_HEADER).iter().map(|n| fold(n.label)))
-        }
+        TableId::Reviews => labels.extend(
+            layout::level_order(T4_HEADER)
+                .iter()
+                .map(|n| folded(n.label).into_owned()),
+        ),
     }
     labels.sort_by_key(|l| std::cmp::Reverse(l.chars().count()));
     labels.dedup();
@@ -369,7 +383,7 @@ impl Ctx<'_> {
     fn check_header(&self, header: &[usize], tree: &'static [HeaderNode]) -> Result<(), String> {
         let expected: Vec<String> = layout::level_order(tree)
             .iter()
-            .map(|n| fold(n.label))
+            .map(|n| folded(n.label).into_owned())
             .collect();
         let mut next = 0;
         for &i in header {
@@ -401,36 +415,33 @@ impl Ctx<'_> {
             row,
             column: None,
         };
-        let t3_rows: Vec<(&'static layout::Row, bool)> = TABLE3
+        // Every row of both editions and the groups, with their labels folded once.
+        let t3_rows: Vec<(&'static layout::Row, Cow<'static, str>)> = TABLE3
             .iter()
-            .flat_map(|l| {
-                l.rows
-                    .iter()
-                    .map(move |r| (r, l.edition == Some(Edition::E2021)))
-            })
+            .flat_map(|l| l.rows.iter())
+            .map(|r| (r, folded(r.label)))
             .collect();
-        let groups: Vec<&'static layout::Group> = TABLE3[1].groups.iter().collect();
+        let groups: Vec<(&'static layout::Group, Cow<'static, str>)> = TABLE3[1]
+            .groups
+            .iter()
+            .filter(|g| g.path != "results.other")
+            .map(|g| (g, folded(g.label)))
+            .collect();
         let find_row = |f: &str, group: &str| -> Option<(&'static str, bool)> {
-            if let Some((r, _)) = t3_rows
-                .iter()
-                .find(|(r, _)| matches_folded(f, &fold(r.label)))
-            {
+            if let Some((r, _)) = t3_rows.iter().find(|(_, l)| matches_folded(f, l)) {
                 return Some((r.path, true));
             }
             t3_rows
                 .iter()
                 .filter(|(r, _)| r.path.starts_with(group) && !group.is_empty())
-                .find(|(r, _)| {
-                    let label = fold(r.label);
-                    label.chars().next() == f.chars().next() && near(f, &label, 3)
-                })
+                .find(|(_, label)| label.chars().next() == f.chars().next() && near(f, label, 3))
                 .map(|(r, _)| (r.path, false))
         };
         let find_group = |f: &str| {
             groups
                 .iter()
-                .find(|g| g.path != "results.other" && matches_folded(f, &fold(g.label)))
-                .map(|g| g.path)
+                .find(|(_, l)| matches_folded(f, l))
+                .map(|(g, _)| g.path)
         };
 
         let start = tokens
@@ -606,14 +617,18 @@ impl Ctx<'_> {
         }
         let read: Vec<&str> = reads.iter().map(|(p, _)| *p).collect();
         let mut value = self.fill(l, &cells, &read);
-        value.insert("edition".into(), Value::String(edition.as_str().into()));
         if !extra_rows.is_empty() {
             value.insert(
                 "extra_rows".into(),
                 serde_json::to_value(&extra_rows).unwrap_or(Value::Null),
             );
         }
-        self.build(Value::Object(value), title)
+        // The edition is known: build its variant directly.
+        let value = Value::Object(value);
+        match edition {
+            Edition::E2019 => self.build(value, title).map(Table3::E2019),
+            Edition::E2021 => self.build(value, title).map(Table3::E2021),
+        }
     }
 
     /// Builds a layout's object: every row and column, null where nothing
@@ -627,7 +642,7 @@ impl Ctx<'_> {
         read: &[&str],
     ) -> Map<String, Value> {
         let mut root = Map::new();
-        for row in l.rows {
+        for (ri, row) in l.rows.iter().enumerate() {
             let found = cells.get(row.path);
             if found.is_none() && !read.contains(&row.path) {
                 self.warn(
@@ -646,7 +661,7 @@ impl Ctx<'_> {
                 let v = match found.and_then(|c| c.get(i)) {
                     Some((cell, loc)) => {
                         if *loc != Loc::Unknown {
-                            self.sources.insert(l.cell_pointer(row, col), *loc);
+                            self.sources.insert(l.pointer_at(ri, i).to_owned(), *loc);
                         }
                         serde_json::to_value(cell).unwrap_or(Value::Null)
                     }
@@ -689,7 +704,7 @@ impl Ctx<'_> {
         // The values follow the last header cell (a blank form's are all blank).
         let header_labels: Vec<String> = layout::level_order(T4_HEADER)
             .iter()
-            .map(|n| fold(n.label))
+            .map(|n| folded(n.label).into_owned())
             .collect();
         let after_header = tokens
             .iter()
@@ -782,7 +797,7 @@ impl Ctx<'_> {
             }
             let row = layouts()
                 .flat_map(|l| l.rows.iter())
-                .find(|r| matches_folded(&t.f, &fold(r.label)));
+                .find(|r| matches_folded(&t.f, &folded(r.label)));
             if let Some(r) = row {
                 in_header = false;
                 b.rows.push((
@@ -804,7 +819,7 @@ impl Ctx<'_> {
             }
             let column = layouts()
                 .flat_map(|l| l.columns.iter())
-                .any(|c| matches_folded(&t.f, &fold(c.label)));
+                .any(|c| matches_folded(&t.f, &folded(c.label)));
             if in_header && column {
                 b.header.push(i);
             } else if in_header {
@@ -864,7 +879,8 @@ impl Ctx<'_> {
                 .iter()
                 .filter(|l| l.block.map(|(k, _)| k) == Some(b.key))
                 .collect();
-            let printed = |i: usize, label: &str| matches_folded(&tokens[i].f, &fold(label));
+            let printed =
+                |i: usize, label: &'static str| matches_folded(&tokens[i].f, &folded(label));
             let distinctive = |l: &Layout| -> usize {
                 let others = editions.iter().filter(|o| o.edition != l.edition);
                 let own_row = |label: &str| {
@@ -974,7 +990,7 @@ impl Ctx<'_> {
                     .filter_map(|&i| {
                         l.columns
                             .iter()
-                            .position(|c| matches_folded(&tokens[i].f, &fold(c.label)))
+                            .position(|c| matches_folded(&tokens[i].f, &folded(c.label)))
                     })
                     .collect()
             };

@@ -1,0 +1,161 @@
+//! Reading reports: the floor (inflate `word/document.xml` and walk its XML
+//! events, nothing else) against xxgk's whole path to validated JSON.
+//!
+//! Run: `cargo bench --bench read`. Peak heap per conversion is printed too,
+//! measured by a counting allocator in this same run.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::io::{Cursor, Read};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use xxgk::Format;
+use xxgk::convert::{Hints, load_with};
+
+/// Counts live and peak heap bytes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(p, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn fixture(rel: &str) -> Vec<u8> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The floor: inflate the main part and walk every XML event.
+fn floor(bytes: &[u8]) -> usize {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut events = 0;
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Eof => break,
+            e => {
+                black_box(&e);
+                events += 1;
+            }
+        }
+    }
+    events
+}
+
+fn to_json(bytes: &[u8], format: Format) -> Vec<u8> {
+    let checked = load_with(bytes, format, &Hints::default()).unwrap();
+    checked.render(Format::Json).unwrap()
+}
+
+fn peak_of(f: impl FnOnce()) -> usize {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    f();
+    PEAK.load(Ordering::Relaxed) - base
+}
+
+fn bench(c: &mut Criterion) {
+    let docs = [
+        (
+            "seed-libreoffice.docx",
+            "tests/fixtures/docx/seed-libreoffice.docx",
+        ),
+        (
+            "seed-python-docx.docx",
+            "tests/fixtures/docx/seed-python-docx.docx",
+        ),
+        (
+            "huaian-2024-python-docx.docx",
+            "tests/fixtures/docx/huaian-2024-python-docx.docx",
+        ),
+    ];
+    // Warm the compiled schema and rules, so that peaks are per document.
+    let _ = to_json(&fixture(docs[0].1), Format::Docx);
+    for (name, rel) in docs {
+        let bytes = fixture(rel);
+        let peak = peak_of(|| {
+            black_box(to_json(&bytes, Format::Docx));
+        });
+        println!(
+            "peak heap {name} -> validated JSON: {:.2} MB",
+            peak as f64 / 1e6
+        );
+        let mut g = c.benchmark_group(name);
+        g.bench_function("floor: inflate + quick-xml events", |b| {
+            b.iter(|| floor(black_box(&bytes)))
+        });
+        g.bench_function("read to Doc", |b| {
+            b.iter(|| xxgk::read::docx::read(black_box(&bytes)).unwrap())
+        });
+        g.bench_function("to validated JSON", |b| {
+            b.iter(|| to_json(black_box(&bytes), Format::Docx))
+        });
+        g.finish();
+    }
+    // The stages of the path, on the 2021 report.
+    let bytes = fixture("tests/fixtures/docx/huaian-2024-python-docx.docx");
+    let doc = xxgk::read::docx::read(&bytes).unwrap();
+    let hints = Hints::default();
+    let report = xxgk::recognize::recognize(&doc, &hints).report;
+    let value = serde_json::to_value(&report).unwrap();
+    let mut g = c.benchmark_group("stages (huaian-2024)");
+    g.bench_function("recognize Doc -> Report", |b| {
+        b.iter(|| xxgk::recognize::recognize(black_box(&doc), &hints))
+    });
+    g.bench_function("Report -> JSON value", |b| {
+        b.iter(|| serde_json::to_value(black_box(&report)).unwrap())
+    });
+    g.bench_function("schema check", |b| {
+        b.iter(|| xxgk::schema::check(black_box(&value)))
+    });
+    g.bench_function("rules check", |b| {
+        b.iter(|| xxgk::rules::check(black_box(&value)))
+    });
+    g.bench_function("render JSON", |b| {
+        b.iter(|| xxgk::render(black_box(&report), Format::Json).unwrap())
+    });
+    g.finish();
+
+    let seed = fixture("../shared/seeds/000_9bba05bfd81d20bc.txt");
+    c.bench_function("seed.txt to validated JSON", |b| {
+        b.iter(|| to_json(black_box(&seed), Format::Text))
+    });
+    let html = fixture("tests/fixtures/html/hongze-2024-gbk.html");
+    c.bench_function("hongze-2024-gbk.html to validated JSON", |b| {
+        b.iter(|| to_json(black_box(&html), Format::Html))
+    });
+    let json = fixture("tests/fixtures/valid/huaian-2024.json");
+    c.bench_function("huaian-2024.json validate", |b| {
+        b.iter(|| load_with(black_box(&json), Format::Json, &Hints::default()).unwrap())
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50).measurement_time(std::time::Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);
