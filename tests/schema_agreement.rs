@@ -438,3 +438,86 @@ fn section_titles_are_the_official_headings() {
         );
     }
 }
+
+/// The typed grid of the table or block a layout describes, in a report.
+fn grid_for<'r>(report: &'r mut Report, l: &layout::Layout) -> Vec<Vec<&'r mut Cell>> {
+    let s = &mut report.sections;
+    match l.table {
+        layout::TableId::Reviews => s
+            .reviews
+            .as_mut()
+            .unwrap()
+            .table
+            .as_mut()
+            .unwrap()
+            .grid_mut(),
+        layout::TableId::Applications => {
+            match s.applications.as_mut().unwrap().table.as_mut().unwrap() {
+                Table3::E2019(b) => b.grid_mut(),
+                Table3::E2021(b) => b.grid_mut(),
+            }
+        }
+        layout::TableId::Proactive => {
+            let t = s.proactive.as_mut().unwrap().table.as_mut().unwrap();
+            match l.block.unwrap().0 {
+                "item_1" => match &mut t.item_1 {
+                    Item1::E2019 { rows } => rows.grid_mut(),
+                    Item1::E2021 { rows } => rows.grid_mut(),
+                },
+                "item_5" => match &mut t.item_5 {
+                    Item5::E2019 { rows } => rows.grid_mut(),
+                    Item5::E2021 { rows } => rows.grid_mut(),
+                },
+                "item_6" => match &mut t.item_6 {
+                    Item6::E2019 { rows } => rows.grid_mut(),
+                    Item6::E2021 { rows } => rows.grid_mut(),
+                },
+                "item_8" => match &mut t.item_8 {
+                    Item8::E2019 { rows } => rows.grid_mut(),
+                    Item8::E2021 { rows } => rows.grid_mut(),
+                },
+                _ => match t.item_9.as_mut().unwrap() {
+                    Item9::E2019 { rows } => rows.grid_mut(),
+                },
+            }
+        }
+    }
+}
+
+#[test]
+fn typed_grids_follow_the_layouts_row_and_column_order() {
+    for edition in [Edition::E2019, Edition::E2021] {
+        let mut report = maximal(edition);
+        let value = serde_json::to_value(&report).unwrap();
+        let layouts = layout::used_by(&value);
+        let mut n = 0;
+        for l in &layouts {
+            let grid = grid_for(&mut report, l);
+            assert_eq!(grid.len(), l.rows.len(), "{}", l.title());
+            for row in grid {
+                assert_eq!(row.len(), l.columns.len(), "{}", l.title());
+                for cell in row {
+                    n += 1;
+                    *cell = Cell::int(n);
+                }
+            }
+        }
+        // Each number landed at the pointer the layout gives its position.
+        let value = serde_json::to_value(&report).unwrap();
+        let mut m = 0;
+        for l in &layouts {
+            for ri in 0..l.rows.len() {
+                for ci in 0..l.columns.len() {
+                    m += 1;
+                    assert_eq!(
+                        value.pointer(l.pointer_at(ri, ci)),
+                        Some(&json!(m)),
+                        "{}",
+                        l.pointer_at(ri, ci)
+                    );
+                }
+            }
+        }
+        assert_eq!(m, n);
+    }
+}

@@ -508,3 +508,139 @@ pub struct Outcomes {
     /// 总计
     pub total: Cell,
 }
+
+// ---------------------------------------------------------------- cell grids
+
+/// The value cells of a table or block as a grid, rows and columns in the
+/// order of its [`Layout`](crate::layout::Layout). Lets readers and writers
+/// reach every cell by position; a test proves the order is the layout's.
+pub trait CellGrid {
+    fn grid_mut(&mut self) -> Vec<Vec<&mut Cell>>;
+}
+
+/// The cells of one row, in column order.
+pub trait RowCells {
+    fn cells_mut(&mut self) -> Vec<&mut Cell>;
+}
+
+macro_rules! row_cells {
+    ($($t:ty => [$($f:ident),+]),+ $(,)?) => {
+        $(impl RowCells for $t {
+            fn cells_mut(&mut self) -> Vec<&mut Cell> {
+                vec![$(&mut self.$f),+]
+            }
+        })+
+    };
+}
+
+row_cells! {
+    ApplicantRow => [natural_person, commercial, research, social_welfare, legal_services, other_org, total],
+    Outcomes => [upheld, corrected, other, pending, total],
+    Made2019 => [made, published, total],
+    Issued2021 => [issued, repealed, in_force],
+    Items2019 => [previous, change, decisions],
+    Decisions2021 => [decisions],
+    Fees2019 => [previous, change],
+    Fees2021 => [amount],
+    Procurement2019 => [projects, amount],
+}
+
+fn rows(rows: Vec<&mut dyn RowCells>) -> Vec<Vec<&mut Cell>> {
+    rows.into_iter().map(RowCells::cells_mut).collect()
+}
+
+impl<C: RowCells> CellGrid for Item1Rows<C> {
+    fn grid_mut(&mut self) -> Vec<Vec<&mut Cell>> {
+        rows(vec![&mut self.regulations, &mut self.normative_documents])
+    }
+}
+
+impl CellGrid for Item5Rows2019 {
+    fn grid_mut(&mut self) -> Vec<Vec<&mut Cell>> {
+        rows(vec![&mut self.licensing, &mut self.other_services])
+    }
+}
+
+impl CellGrid for Item5Rows2021 {
+    fn grid_mut(&mut self) -> Vec<Vec<&mut Cell>> {
+        rows(vec![&mut self.licensing])
+    }
+}
+
+impl<C: RowCells> CellGrid for Item6Rows<C> {
+    fn grid_mut(&mut self) -> Vec<Vec<&mut Cell>> {
+        rows(vec![&mut self.penalty, &mut self.coercion])
+    }
+}
+
+impl<C: RowCells> CellGrid for Item8Rows<C> {
+    fn grid_mut(&mut self) -> Vec<Vec<&mut Cell>> {
+        rows(vec![&mut self.fees])
+    }
+}
+
+impl CellGrid for Item9Rows {
+    fn grid_mut(&mut self) -> Vec<Vec<&mut Cell>> {
+        rows(vec![&mut self.procurement])
+    }
+}
+
+impl CellGrid for Table4 {
+    fn grid_mut(&mut self) -> Vec<Vec<&mut Cell>> {
+        rows(vec![
+            &mut self.administrative_review,
+            &mut self.litigation_direct,
+            &mut self.litigation_after_review,
+        ])
+    }
+}
+
+/// The rows of （六）其他处理: one in 2019, three in 2021.
+pub trait OtherRows {
+    fn other_rows_mut(&mut self) -> Vec<&mut ApplicantRow>;
+}
+
+impl OtherRows for ApplicantRow {
+    fn other_rows_mut(&mut self) -> Vec<&mut ApplicantRow> {
+        vec![self]
+    }
+}
+
+impl OtherRows for Other2021 {
+    fn other_rows_mut(&mut self) -> Vec<&mut ApplicantRow> {
+        vec![&mut self.no_correction, &mut self.no_fee, &mut self.other]
+    }
+}
+
+impl<O: OtherRows> CellGrid for Table3Body<O> {
+    fn grid_mut(&mut self) -> Vec<Vec<&mut Cell>> {
+        let r = &mut self.results;
+        let (f, u, n) = (&mut r.refused, &mut r.unable, &mut r.not_processed);
+        let mut all: Vec<&mut ApplicantRow> = vec![
+            &mut self.new,
+            &mut self.carried_over,
+            &mut r.granted,
+            &mut r.partial,
+            &mut f.state_secret,
+            &mut f.prohibited_by_law,
+            &mut f.three_safety_one_stability,
+            &mut f.third_party,
+            &mut f.internal_affairs,
+            &mut f.process_info,
+            &mut f.enforcement_files,
+            &mut f.inquiry,
+            &mut u.not_held,
+            &mut u.needs_creation,
+            &mut u.unclear,
+            &mut n.petition,
+            &mut n.repeated,
+            &mut n.publications,
+            &mut n.excessive,
+            &mut n.confirmation,
+        ];
+        all.extend(r.other.other_rows_mut());
+        all.push(&mut r.total);
+        all.push(&mut self.carried_forward);
+        all.into_iter().map(RowCells::cells_mut).collect()
+    }
+}

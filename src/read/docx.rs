@@ -510,32 +510,34 @@ impl Body {
 
     fn end_paragraph(&mut self) {
         let Some(p) = self.paras.pop() else { return };
-        let text = p.text.trim().to_owned();
+        let ParaBuild {
+            mut text,
+            style,
+            outline,
+            floating,
+        } = p;
+        if text.trim().len() != text.len() {
+            text = text.trim().to_owned();
+        }
+        let has_text = !text.is_empty();
+        let lines = std::iter::once(text)
+            .chain(floating)
+            .filter(|l| !l.is_empty());
         // A paragraph inside another one is a text box's.
         if let Some(host) = self.paras.last_mut() {
-            if !text.is_empty() {
-                host.floating.push(text);
-            }
-            host.floating.extend(p.floating);
+            host.floating.extend(lines);
             return;
         }
-        let mut lines = vec![text.clone()];
-        lines.extend(p.floating.iter().cloned());
         if let Some(cell) = self.cell.last_mut() {
-            cell.lines
-                .extend(lines.into_iter().filter(|l| !l.is_empty()));
+            cell.lines.extend(lines);
             return;
         }
-        let level = p.outline.map(|o| o + 1);
-        for (i, line) in lines.into_iter().enumerate() {
-            if line.is_empty() {
-                continue;
-            }
-            if i == 0
-                && level.is_none()
-                && let Some(style) = &p.style
-            {
-                self.styled.push((self.blocks.len(), style.clone()));
+        // The paragraph's own level is not its text boxes'.
+        let level = outline.map(|o| o + 1).filter(|_| has_text);
+        let mut style = style.filter(|_| level.is_none() && has_text);
+        for (i, line) in lines.enumerate() {
+            if let Some(style) = style.take() {
+                self.styled.push((self.blocks.len(), style));
             }
             self.paragraph_count += 1;
             self.blocks.push(Block::Paragraph(Paragraph {

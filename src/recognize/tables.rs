@@ -14,8 +14,6 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
-
 use super::read_warning;
 use crate::doc::{Loc, Paragraph, Table};
 use crate::finding::Finding;
@@ -24,7 +22,12 @@ use crate::layout::{
     self, HeaderNode, Layout, Place, T2_LABEL_HEADER, T3_HEADER, T3_HEADER_LABEL, T3_NOTE,
     T4_HEADER, TABLE2, TABLE3, TABLE4, TableId,
 };
-use crate::model::{Cell, Edition, ExtraRow, Table2, Table3, Table4};
+use crate::model::{
+    ApplicantRow, BlockExtraRow, Cell, CellGrid, Decisions2021, Edition, ExtraRow, Fees2019,
+    Fees2021, Issued2021, Item1, Item1Rows, Item5, Item5Rows2019, Item5Rows2021, Item6, Item6Rows,
+    Item8, Item8Rows, Item9, Item9Rows, Items2019, Made2019, Other2021, Table2, Table3, Table3Body,
+    Table4,
+};
 
 /// Which official table a document table is, by what it says.
 pub(super) fn identify(t: &Table) -> Option<TableId> {
@@ -616,77 +619,57 @@ impl Ctx<'_> {
             }
         }
         let read: Vec<&str> = reads.iter().map(|(p, _)| *p).collect();
-        let mut value = self.fill(l, &cells, &read);
-        if !extra_rows.is_empty() {
-            value.insert(
-                "extra_rows".into(),
-                serde_json::to_value(&extra_rows).unwrap_or(Value::Null),
-            );
-        }
-        // The edition is known: build its variant directly.
-        let value = Value::Object(value);
-        match edition {
-            Edition::E2019 => self.build(value, title).map(Table3::E2019),
-            Edition::E2021 => self.build(value, title).map(Table3::E2021),
-        }
+        Some(match edition {
+            Edition::E2019 => {
+                let mut body = Table3Body::<ApplicantRow>::default();
+                self.fill(l, body.grid_mut(), cells, &read);
+                body.extra_rows = extra_rows;
+                Table3::E2019(body)
+            }
+            Edition::E2021 => {
+                let mut body = Table3Body::<Other2021>::default();
+                self.fill(l, body.grid_mut(), cells, &read);
+                body.extra_rows = extra_rows;
+                Table3::E2021(body)
+            }
+        })
     }
 
-    /// Builds a layout's object: every row and column, null where nothing
-    /// was read, and records each cell's source.
-    /// `read` names the rows that were found, placed or not: a row whose
-    /// values could not be placed has had its own warning already.
+    /// Puts the cells read into a table's grid (see [`CellGrid`]), blank
+    /// where nothing was read, and records each cell's source. `read` names
+    /// the rows that were found, placed or not: a row whose values could not
+    /// be placed has had its own warning already.
     fn fill(
         &mut self,
         l: &Layout,
-        cells: &BTreeMap<&str, Vec<(Cell, Loc)>>,
+        mut grid: Vec<Vec<&mut Cell>>,
+        mut cells: BTreeMap<&str, Vec<(Cell, Loc)>>,
         read: &[&str],
-    ) -> Map<String, Value> {
-        let mut root = Map::new();
+    ) {
         for (ri, row) in l.rows.iter().enumerate() {
-            let found = cells.get(row.path);
-            if found.is_none() && !read.contains(&row.path) {
-                self.warn(
-                    "missing",
-                    Some(Place {
-                        table: l.title(),
-                        row: Some(l.row_label(row)),
-                        column: None,
-                    }),
-                    Loc::Unknown,
-                    "the row was not found; its cells are blank".into(),
-                );
-            }
-            let mut obj = Map::new();
-            for (i, col) in l.columns.iter().enumerate() {
-                let v = match found.and_then(|c| c.get(i)) {
-                    Some((cell, loc)) => {
-                        if *loc != Loc::Unknown {
-                            self.sources.insert(l.pointer_at(ri, i).to_owned(), *loc);
-                        }
-                        serde_json::to_value(cell).unwrap_or(Value::Null)
-                    }
-                    None => Value::Null,
-                };
-                obj.insert(col.key.into(), v);
-            }
-            insert_path(&mut root, row.path, Value::Object(obj));
-        }
-        root
-    }
-
-    fn build<T: serde::de::DeserializeOwned>(&mut self, value: Value, title: &str) -> Option<T> {
-        match serde_json::from_value(value) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                // Every path comes from the layouts, which the tests prove
-                // match the types; this is a bug, reported rather than hidden.
-                self.warn(
-                    "internal",
-                    None,
-                    Loc::Unknown,
-                    format!("{title}: the table read could not be built: {e}"),
-                );
-                None
+            let Some(found) = cells.remove(row.path) else {
+                if !read.contains(&row.path) {
+                    self.warn(
+                        "missing",
+                        Some(Place {
+                            table: l.title(),
+                            row: Some(l.row_label(row)),
+                            column: None,
+                        }),
+                        Loc::Unknown,
+                        "the row was not found; its cells are blank".into(),
+                    );
+                }
+                continue;
+            };
+            let Some(slots) = grid.get_mut(ri) else {
+                continue;
+            };
+            for (ci, ((cell, loc), slot)) in found.into_iter().zip(slots.iter_mut()).enumerate() {
+                if loc != Loc::Unknown {
+                    self.sources.insert(l.pointer_at(ri, ci).to_owned(), loc);
+                }
+                **slot = cell;
             }
         }
     }
@@ -750,8 +733,9 @@ impl Ctx<'_> {
         for (row, chunk) in l.rows.iter().zip(row_cells.chunks(l.columns.len())) {
             cells.insert(row.path, chunk.to_vec());
         }
-        let value = self.fill(l, &cells, &[]);
-        self.build(Value::Object(value), title)
+        let mut table = Table4::default();
+        self.fill(l, table.grid_mut(), cells, &[]);
+        Some(table)
     }
 
     // ------------------------------------------------------------ table 2
@@ -935,8 +919,8 @@ impl Ctx<'_> {
             Edition::E2021
         };
 
-        let mut table = Map::new();
-        let mut extra_rows = Vec::new();
+        let mut table = Blocks::default();
+        let mut extra_rows: Vec<BlockExtraRow> = Vec::new();
         let mut seen = Vec::new();
         for b in &blocks {
             if seen.contains(&b.key) {
@@ -1026,24 +1010,20 @@ impl Ctx<'_> {
                             tokens[r.label].loc,
                             "a row the national form does not have; kept in extra_rows".into(),
                         );
-                        extra_rows.push(serde_json::json!({
-                            "block": b.key,
-                            "after": last_row,
-                            "label": tokens[r.label].text,
-                            "values": read.into_iter().map(|(c, _)| c).collect::<Vec<_>>(),
-                        }));
+                        extra_rows.push(BlockExtraRow {
+                            block: b.key.to_owned(),
+                            after: last_row.map(str::to_owned),
+                            label: tokens[r.label].text.clone(),
+                            values: read.into_iter().map(|(c, _)| c).collect(),
+                        });
                     }
                 }
             }
             let read: Vec<&str> = b.rows.iter().filter_map(|(p, _)| *p).collect();
-            let rows = self.fill(l, &cells, &read);
-            table.insert(
-                b.key.into(),
-                serde_json::json!({ "edition": edition.as_str(), "rows": rows }),
-            );
+            self.block(&mut table, b.key, edition, l, cells, &read);
         }
         for key in ["item_1", "item_5", "item_6", "item_8"] {
-            if table.contains_key(key) {
+            if seen.contains(&key) {
                 continue;
             }
             let Some(l) = TABLE2
@@ -1065,36 +1045,59 @@ impl Ctx<'_> {
                     majority.as_str()
                 ),
             );
-            let rows = self.fill(l, &BTreeMap::new(), &[]);
-            table.insert(
-                key.into(),
-                serde_json::json!({ "edition": majority.as_str(), "rows": rows }),
-            );
+            let all: Vec<&str> = l.rows.iter().map(|r| r.path).collect();
+            self.block(&mut table, key, majority, l, BTreeMap::new(), &all);
         }
-        if !extra_rows.is_empty() {
-            table.insert("extra_rows".into(), Value::Array(extra_rows));
+        Some(Table2 {
+            item_1: table.item_1?,
+            item_5: table.item_5?,
+            item_6: table.item_6?,
+            item_8: table.item_8?,
+            item_9: table.item_9,
+            extra_rows,
+        })
+    }
+
+    /// Builds one block of table 2 in its edition's shape and fills it.
+    fn block(
+        &mut self,
+        blocks: &mut Blocks,
+        key: &str,
+        edition: Edition,
+        l: &Layout,
+        cells: BTreeMap<&str, Vec<(Cell, Loc)>>,
+        read: &[&str],
+    ) {
+        macro_rules! put {
+            ($slot:ident, $item:ident :: $variant:ident, $rows:ty) => {{
+                let mut rows = <$rows as Default>::default();
+                self.fill(l, rows.grid_mut(), cells, read);
+                blocks.$slot = Some($item::$variant { rows });
+            }};
         }
-        self.build(Value::Object(table), title)
+        match (key, edition) {
+            ("item_1", Edition::E2019) => put!(item_1, Item1::E2019, Item1Rows<Made2019>),
+            ("item_1", Edition::E2021) => put!(item_1, Item1::E2021, Item1Rows<Issued2021>),
+            ("item_5", Edition::E2019) => put!(item_5, Item5::E2019, Item5Rows2019),
+            ("item_5", Edition::E2021) => put!(item_5, Item5::E2021, Item5Rows2021),
+            ("item_6", Edition::E2019) => put!(item_6, Item6::E2019, Item6Rows<Items2019>),
+            ("item_6", Edition::E2021) => put!(item_6, Item6::E2021, Item6Rows<Decisions2021>),
+            ("item_8", Edition::E2019) => put!(item_8, Item8::E2019, Item8Rows<Fees2019>),
+            ("item_8", Edition::E2021) => put!(item_8, Item8::E2021, Item8Rows<Fees2021>),
+            ("item_9", _) => put!(item_9, Item9::E2019, Item9Rows),
+            _ => {}
+        }
     }
 }
 
-/// Puts `value` at a dotted path in a JSON object, creating objects on the way.
-fn insert_path(root: &mut Map<String, Value>, path: &str, value: Value) {
-    let mut obj = root;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            obj.insert(part.to_owned(), value);
-            return;
-        }
-        let entry = obj
-            .entry(part.to_owned())
-            .or_insert_with(|| Value::Object(Map::new()));
-        let Value::Object(next) = entry else {
-            return;
-        };
-        obj = next;
-    }
+/// Table 2's blocks as they are read.
+#[derive(Default)]
+struct Blocks {
+    item_1: Option<Item1>,
+    item_5: Option<Item5>,
+    item_6: Option<Item6>,
+    item_8: Option<Item8>,
+    item_9: Option<Item9>,
 }
 
 #[cfg(test)]
