@@ -169,3 +169,24 @@ fn a_row_with_too_few_values_is_left_blank_not_guessed() {
         v["sections"]["applications"]["table"]["results"]["partial"]["natural_person"].is_null()
     );
 }
+
+#[test]
+fn instructions_in_label_cells_are_reported_not_lost() {
+    let text = seed_text().replace(
+        "规章  | 4  | 4  | 4  | ",
+        "规章(设区的市、自治州人民政府应提供相关数据)  | 4  | 4  | 4  | ",
+    );
+    let checked = read_text(&text);
+    let note = checked
+        .findings
+        .iter()
+        .find(|f| f.rule == "instruction")
+        .expect("a note");
+    assert_eq!(note.severity, Severity::Info);
+    assert!(note.message.contains("设区的市"), "{note}");
+    let v = serde_json::to_value(&checked.report).unwrap();
+    assert_eq!(
+        v["sections"]["proactive"]["table"]["item_1"]["rows"]["regulations"]["made"],
+        4
+    );
+}

@@ -309,6 +309,22 @@ impl Ctx<'_> {
         self.findings.push(read_warning(code, place, loc, message));
     }
 
+    /// A label printed with a note after it (`规章(设区的市、自治州人民政府应提供
+    /// 相关数据)`, a provincial form's instruction) is read as the official
+    /// label; the note is reported so that it is not lost.
+    fn instruction(&mut self, text: &str, f: &str, label: &'static str, place: Place, loc: Loc) {
+        if f.len() > folded(label).len() {
+            let mut note = read_warning(
+                "instruction",
+                Some(place),
+                loc,
+                format!("the label carries a note: “{}”", text.trim()),
+            );
+            note.severity = crate::finding::Severity::Info;
+            self.findings.push(note);
+        }
+    }
+
     fn used(&mut self, i: usize) {
         self.last_used = Some(self.last_used.map_or(i, |u| u.max(i)));
     }
@@ -504,17 +520,19 @@ impl Ctx<'_> {
                 group = g.to_owned();
             } else if let Some((path, exact)) = find_row(&t.f, &group) {
                 flush(&mut pending, &mut group, &mut reads, &mut extras);
+                let label = TABLE3
+                    .iter()
+                    .find_map(|l| l.row(path))
+                    .map_or(path, |r| r.label);
                 if !exact {
-                    let label = TABLE3
-                        .iter()
-                        .find_map(|l| l.row(path))
-                        .map_or(path, |r| r.label);
                     self.warn(
                         "label",
                         Some(place(Some(label.to_owned()))),
                         t.loc,
                         format!("the label is printed “{}”; read as “{label}”", t.text),
                     );
+                } else {
+                    self.instruction(&t.text, &t.f, label, place(Some(label.to_owned())), t.loc);
                 }
                 if !path.starts_with("results") || path == "results" {
                     group.clear();
@@ -784,6 +802,13 @@ impl Ctx<'_> {
                 .find(|r| matches_folded(&t.f, &folded(r.label)));
             if let Some(r) = row {
                 in_header = false;
+                let place = Place {
+                    table: title.to_owned(),
+                    row: Some(r.label.to_owned()),
+                    column: None,
+                };
+                let (text, f, loc) = (t.text.clone(), t.f.clone(), t.loc);
+                self.instruction(&text, &f, r.label, place, loc);
                 b.rows.push((
                     Some(r.path),
                     RowRead {
