@@ -16,6 +16,7 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
+use crate::doc::Loc;
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
 use crate::model::{Report, SourceFormat};
@@ -102,7 +103,44 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// Where each table cell came from, by JSON pointer: from the reader,
     /// or from a JSON report's own `sources`.
-    pub sources: BTreeMap<String, String>,
+    pub sources: Sources,
+}
+
+/// Where each table value was read, by JSON pointer. Places found by a
+/// reader are turned into words only when asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    read: BTreeMap<&'static str, Loc>,
+    written: BTreeMap<String, String>,
+}
+
+impl Sources {
+    /// `表2 第4行 第4列`, `line 39`, or what a JSON report's `sources` says.
+    pub fn get(&self, pointer: &str) -> Option<String> {
+        self.read
+            .get(pointer)
+            .map(ToString::to_string)
+            .or_else(|| self.written.get(pointer).cloned())
+    }
+
+    pub fn len(&self) -> usize {
+        self.read.len() + self.written.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// All of them, as the report's `sources` map.
+    pub fn to_map(&self) -> BTreeMap<String, String> {
+        let mut map = self.written.clone();
+        map.extend(
+            self.read
+                .iter()
+                .map(|(p, l)| ((*p).to_owned(), l.to_string())),
+        );
+        map
+    }
 }
 
 impl Checked {
@@ -116,19 +154,18 @@ impl Checked {
     /// Keeps where each value came from in the report itself, so that it is
     /// written out (`--with-sources`).
     pub fn keep_sources(&mut self) {
-        self.report.sources = self.sources.clone();
+        self.report.sources = self.sources.to_map();
     }
 }
 
 /// Points each rule finding at the source of the first cell it read.
-fn attach_sources(findings: &mut [Finding], sources: &BTreeMap<String, String>) {
+fn attach_sources(findings: &mut [Finding], sources: &Sources) {
     for f in findings.iter_mut().filter(|f| f.source.is_none()) {
         f.source = f
             .cells
             .iter()
             .chain(std::iter::once(&f.pointer))
-            .find_map(|p| sources.get(p))
-            .cloned();
+            .find_map(|p| sources.get(p));
     }
 }
 
@@ -175,11 +212,10 @@ pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked,
         Format::Text => SourceFormat::Text,
     });
     let recognized = recognize::recognize(&doc, &hints);
-    let sources: BTreeMap<String, String> = recognized
-        .sources
-        .iter()
-        .map(|(p, loc)| (p.clone(), loc.to_string()))
-        .collect();
+    let sources = Sources {
+        read: recognized.sources,
+        written: BTreeMap::new(),
+    };
     let mut findings = recognized.findings;
     let mut rule_findings = validate(&recognized.report)?;
     attach_sources(&mut rule_findings, &sources);
@@ -222,7 +258,10 @@ fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
         }
     })?;
     let mut findings = rules::check(&value);
-    let sources = report.sources.clone();
+    let sources = Sources {
+        read: BTreeMap::new(),
+        written: report.sources.clone(),
+    };
     attach_sources(&mut findings, &sources);
     Ok(Checked {
         report,

@@ -79,8 +79,10 @@ fn the_seed_as_docx_from_three_producers_reads_like_the_text() {
             xxgk::model::SourceFormat::Docx
         );
         // Values point back into the document's tables.
-        let loc =
-            checked.sources["/sections/reviews/table/administrative_review/total"].to_string();
+        let loc = checked
+            .sources
+            .get("/sections/reviews/table/administrative_review/total")
+            .unwrap();
         assert!(loc.starts_with("表") && loc.contains("第"), "{rel}: {loc}");
     }
 }

@@ -46,7 +46,7 @@ pub struct Recognized {
     /// Warnings about the reading itself (`kind: "read"`).
     pub findings: Vec<Finding>,
     /// JSON pointer of each table cell -> its place in the source.
-    pub sources: BTreeMap<String, Loc>,
+    pub sources: BTreeMap<&'static str, Loc>,
 }
 
 /// The six sections, in order.

@@ -201,7 +201,7 @@ impl<'d> TableInput<'d> {
     pub fn recognize(
         self,
         findings: &mut Vec<Finding>,
-        sources: &mut BTreeMap<String, Loc>,
+        sources: &mut BTreeMap<&'static str, Loc>,
     ) -> Output<'d> {
         let mut ctx = Ctx {
             findings,
@@ -293,7 +293,7 @@ fn cut_at_labels(text: &str, labels: &[String]) -> Vec<String> {
 
 struct Ctx<'a> {
     findings: &'a mut Vec<Finding>,
-    sources: &'a mut BTreeMap<String, Loc>,
+    sources: &'a mut BTreeMap<&'static str, Loc>,
     tokens: &'a [Token],
     last_used: Option<usize>,
 }
@@ -659,7 +659,7 @@ impl Ctx<'_> {
     /// be placed has had its own warning already.
     fn fill(
         &mut self,
-        l: &Layout,
+        l: &'static Layout,
         mut grid: Vec<Vec<&mut Cell>>,
         mut cells: BTreeMap<&str, Vec<(Cell, Loc)>>,
         read: &[&str],
@@ -685,7 +685,7 @@ impl Ctx<'_> {
             };
             for (ci, ((cell, loc), slot)) in found.into_iter().zip(slots.iter_mut()).enumerate() {
                 if loc != Loc::Unknown {
-                    self.sources.insert(l.pointer_at(ri, ci).to_owned(), loc);
+                    self.sources.insert(l.pointer_at(ri, ci), loc);
                 }
                 **slot = cell;
             }
@@ -1089,7 +1089,7 @@ impl Ctx<'_> {
         blocks: &mut Blocks,
         key: &str,
         edition: Edition,
-        l: &Layout,
+        l: &'static Layout,
         cells: BTreeMap<&str, Vec<(Cell, Loc)>>,
         read: &[&str],
     ) {
