@@ -32,42 +32,7 @@ enum Command {
     /// still written (real reports contain arithmetic errors); with --strict
     /// nothing is written and the exit code is 1. A report that does not fit
     /// the schema is never written.
-    Convert {
-        /// Input files; `-` reads standard input.
-        #[arg(required = true, value_name = "INPUT")]
-        inputs: Vec<PathBuf>,
-        /// Output file; `-` (the default for one input) writes standard output.
-        #[arg(short, long, value_name = "OUTPUT", conflicts_with = "out_dir")]
-        output: Option<PathBuf>,
-        /// Write one output per input into this folder, named after the input.
-        #[arg(long, value_name = "DIR")]
-        out_dir: Option<PathBuf>,
-        /// Input format [default: from the extension; json for stdin].
-        #[arg(long, value_name = "FMT", value_parser = parse_format)]
-        from: Option<Format>,
-        /// Output format [default: from the output's extension, else json].
-        #[arg(long, value_name = "FMT", value_parser = parse_format)]
-        to: Option<Format>,
-        /// Treat rule warnings as errors: write nothing and exit 1.
-        #[arg(long)]
-        strict: bool,
-        /// How to print findings.
-        #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
-        error_format: ErrorFormat,
-        /// The publishing agency (发布机构), when the document does not say.
-        #[arg(long, value_name = "NAME")]
-        agency: Option<String>,
-        /// The report's year, when the document does not say.
-        #[arg(long, value_name = "YEAR")]
-        year: Option<i32>,
-        /// The report's title, when the document does not say.
-        #[arg(long, value_name = "TITLE")]
-        title: Option<String>,
-        /// Also write where each table value was read in the source
-        /// (`sources`: JSON pointer -> `表2 第4行 第4列` or `line 39`).
-        #[arg(long)]
-        with_sources: bool,
-    },
+    Convert(ConvertArgs),
     /// Check reports against the schema and the consistency rules.
     ///
     /// Findings go to standard output, one per line. Exit 1 when any report
@@ -122,34 +87,7 @@ pub fn run() -> ExitCode {
             strict,
             error_format,
         } => validate(&inputs, from, strict, error_format),
-        Command::Convert {
-            inputs,
-            output,
-            out_dir,
-            from,
-            to,
-            strict,
-            error_format,
-            agency,
-            year,
-            title,
-            with_sources,
-        } => convert(&ConvertArgs {
-            inputs,
-            output,
-            out_dir,
-            from,
-            to,
-            strict,
-            error_format,
-            with_sources,
-            hints: Hints {
-                agency,
-                year,
-                title,
-                ..Hints::default()
-            },
-        }),
+        Command::Convert(args) => convert(&args),
         Command::Schema { rules } => {
             let text = if rules {
                 xxgk::rules::RULES_JSON
@@ -388,16 +326,54 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+#[derive(Debug, clap::Args)]
 struct ConvertArgs {
+    /// Input files; `-` reads standard input.
+    #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
+    /// Output file; `-` (the default for one input) writes standard output.
+    #[arg(short, long, value_name = "OUTPUT", conflicts_with = "out_dir")]
     output: Option<PathBuf>,
+    /// Write one output per input into this folder, named after the input.
+    #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
+    /// Input format [default: from the extension; json for stdin].
+    #[arg(long, value_name = "FMT", value_parser = parse_format)]
     from: Option<Format>,
+    /// Output format [default: from the output's extension, else json].
+    #[arg(long, value_name = "FMT", value_parser = parse_format)]
     to: Option<Format>,
+    /// Treat rule warnings as errors: write nothing and exit 1.
+    #[arg(long)]
     strict: bool,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
     error_format: ErrorFormat,
+    /// The publishing agency (发布机构), when the document does not say.
+    #[arg(long, value_name = "NAME")]
+    agency: Option<String>,
+    /// The report's year, when the document does not say.
+    #[arg(long, value_name = "YEAR")]
+    year: Option<i32>,
+    /// The report's title, when the document does not say.
+    #[arg(long, value_name = "TITLE")]
+    title: Option<String>,
+    /// Also write where each table value was read in the source
+    /// (`sources`: JSON pointer -> `表2 第4行 第4列` or `line 39`).
+    #[arg(long)]
     with_sources: bool,
-    hints: Hints,
+}
+
+impl ConvertArgs {
+    /// What the reader is told that the document may not say.
+    fn hints(&self) -> Hints {
+        Hints {
+            agency: self.agency.clone(),
+            year: self.year,
+            title: self.title.clone(),
+            ..Hints::default()
+        }
+    }
 }
 
 fn convert(args: &ConvertArgs) -> io::Result<u8> {
@@ -447,7 +423,7 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
         .unwrap_or(Format::Json);
     let from = input.format(args.from)?;
     let bytes = input.read()?;
-    let mut checked = xxgk::convert::load_with(&bytes, from, &input.hints(&args.hints))?;
+    let mut checked = xxgk::convert::load_with(&bytes, from, &input.hints(&args.hints()))?;
     // In a conversion, rule violations are warnings: the report is converted
     // faithfully, errors and all.
     for f in &mut checked.findings {

@@ -86,6 +86,19 @@ pub struct TableCell {
 }
 
 impl Table {
+    /// Each row's cells as (text, column, row span, column span), for tests.
+    #[cfg(test)]
+    pub(crate) fn shape(&self) -> Vec<Vec<(String, u32, u32, u32)>> {
+        self.rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| (c.text.clone(), c.col, c.rowspan, c.colspan))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Number of cells, counting each merged cell once.
     pub fn cell_count(&self) -> usize {
         self.rows.iter().map(Vec::len).sum()

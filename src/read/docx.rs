@@ -692,15 +692,7 @@ mod tests {
         let Block::Table(t) = &doc.blocks[0] else {
             panic!()
         };
-        let shape: Vec<Vec<(String, u32, u32, u32)>> = t
-            .rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| (c.text.clone(), c.col, c.rowspan, c.colspan))
-                    .collect()
-            })
-            .collect();
+        let shape = t.shape();
         assert_eq!(
             shape,
             [
