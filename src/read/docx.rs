@@ -71,10 +71,10 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
     if !styled.is_empty()
         && let Some(text) = part(&mut zip, "word/styles.xml")?
     {
-        let styles = Styles::parse(&text).unwrap_or_default();
-        for (i, style) in styled {
-            if let Some(Block::Paragraph(p)) = doc.blocks.get_mut(i) {
-                p.level = styles.levels.get(&style).copied();
+        let levels = style_levels(&text, styled.iter().map(|(_, s)| s.as_str()));
+        for (i, style) in &styled {
+            if let Some(Block::Paragraph(p)) = doc.blocks.get_mut(*i) {
+                p.level = levels.get(style).copied();
             }
         }
     }
@@ -140,102 +140,134 @@ fn attr(e: &BytesStart, local: &str) -> Option<String> {
 
 // ---------------------------------------------------------------- styles
 
-/// What the styles part says about heading levels.
+/// One style's facts that bear on heading levels.
 #[derive(Default)]
-struct Styles {
-    /// styleId -> outline level (1 = top), resolved through `basedOn`.
-    levels: HashMap<String, u8>,
+struct StyleFacts {
+    name: String,
+    based_on: Option<String>,
+    outline: Option<u8>,
 }
 
-impl Styles {
-    fn parse(text: &str) -> Result<Styles, Error> {
-        struct Raw {
-            name: String,
-            based_on: Option<String>,
-            outline: Option<u8>,
+impl StyleFacts {
+    /// The heading level the style gives by itself: an outline level, or a
+    /// built-in heading name (`heading 2`, `标题 2`).
+    fn level(&self) -> Option<u8> {
+        if let Some(o) = self.outline.filter(|o| *o < 9) {
+            return Some(o + 1);
         }
-        let mut raw: HashMap<String, Raw> = HashMap::new();
-        let mut reader = Reader::from_str(text);
-        let mut current: Option<(String, Raw)> = None;
-        loop {
-            match reader.read_event() {
-                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
-                    "style" => {
-                        if let Some((id, r)) = current.take() {
-                            raw.insert(id, r);
-                        }
-                        if let Some(id) = attr(&e, "styleId") {
-                            current = Some((
-                                id,
-                                Raw {
-                                    name: String::new(),
-                                    based_on: None,
-                                    outline: None,
-                                },
-                            ));
-                        }
+        let name = self.name.to_ascii_lowercase();
+        let n = name
+            .strip_prefix("heading ")
+            .or_else(|| self.name.strip_prefix("标题 "))?;
+        n.trim().parse::<u8>().ok().filter(|n| (1..=9).contains(n))
+    }
+}
+
+/// Every `w:style` in (part of) a styles part, by styleId.
+fn parse_styles(text: &str) -> Result<HashMap<String, StyleFacts>, Error> {
+    let mut styles = HashMap::new();
+    let mut reader = Reader::from_str(text);
+    let mut current: Option<(String, StyleFacts)> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
+                "style" => {
+                    if let Some((id, f)) = current.take() {
+                        styles.insert(id, f);
                     }
-                    "name" => {
-                        if let (Some((_, r)), Some(v)) = (&mut current, attr(&e, "val")) {
-                            r.name = v;
-                        }
-                    }
-                    "basedOn" => {
-                        if let Some((_, r)) = &mut current {
-                            r.based_on = attr(&e, "val");
-                        }
-                    }
-                    "outlineLvl" => {
-                        if let Some((_, r)) = &mut current {
-                            r.outline = attr(&e, "val").and_then(|v| v.parse::<u8>().ok());
-                        }
-                    }
-                    _ => {}
-                },
-                Ok(Event::End(e)) if e.local_name().as_ref() == "style" => {
-                    if let Some((id, r)) = current.take() {
-                        raw.insert(id, r);
+                    current = attr(&e, "styleId").map(|id| (id, StyleFacts::default()));
+                }
+                "name" => {
+                    if let (Some((_, f)), Some(v)) = (&mut current, attr(&e, "val")) {
+                        f.name = v;
                     }
                 }
-                Ok(Event::Eof) => break,
-                Ok(Event::DocType(_)) => {
-                    return Err(corrupt("word/styles.xml", "a DOCTYPE is not allowed"));
+                "basedOn" => {
+                    if let Some((_, f)) = &mut current {
+                        f.based_on = attr(&e, "val");
+                    }
                 }
-                Err(e) => {
-                    return Err(xml_error(
-                        "word/styles.xml",
-                        text,
-                        reader.buffer_position(),
-                        e,
-                    ));
+                "outlineLvl" => {
+                    if let Some((_, f)) = &mut current {
+                        f.outline = attr(&e, "val").and_then(|v| v.parse::<u8>().ok());
+                    }
                 }
                 _ => {}
-            }
-        }
-        let own_level = |r: &Raw| -> Option<u8> {
-            if let Some(o) = r.outline.filter(|o| *o < 9) {
-                return Some(o + 1);
-            }
-            let name = r.name.to_ascii_lowercase();
-            let n = name
-                .strip_prefix("heading ")
-                .or_else(|| r.name.strip_prefix("标题 "))?;
-            n.trim().parse::<u8>().ok().filter(|n| (1..=9).contains(n))
-        };
-        let mut levels = HashMap::new();
-        for id in raw.keys() {
-            let mut cur = raw.get(id);
-            for _ in 0..16 {
-                let Some(r) = cur else { break };
-                if let Some(l) = own_level(r) {
-                    levels.insert(id.clone(), l);
-                    break;
+            },
+            Ok(Event::End(e)) if e.local_name().as_ref() == "style" => {
+                if let Some((id, f)) = current.take() {
+                    styles.insert(id, f);
                 }
-                cur = r.based_on.as_ref().and_then(|b| raw.get(b));
             }
+            Ok(Event::Eof) => break,
+            Ok(Event::DocType(_)) => {
+                return Err(corrupt("word/styles.xml", "a DOCTYPE is not allowed"));
+            }
+            Err(e) => {
+                return Err(xml_error(
+                    "word/styles.xml",
+                    text,
+                    reader.buffer_position(),
+                    e,
+                ));
+            }
+            _ => {}
         }
-        Ok(Styles { levels })
     }
+    if let Some((id, f)) = current {
+        styles.insert(id, f);
+    }
+    Ok(styles)
+}
+
+/// The heading level of each style `ids` names, following `basedOn`.
+///
+/// A document names a handful of styles while its styles part defines
+/// hundreds (most of them latent), so where the part uses the usual `w:`
+/// prefix only the named styles' elements are parsed.
+fn style_levels<'a>(text: &str, ids: impl Iterator<Item = &'a str>) -> HashMap<String, u8> {
+    let targeted = text.contains("w:styleId=");
+    let all = if targeted {
+        None
+    } else {
+        Some(parse_styles(text).unwrap_or_default())
+    };
+    let mut cache: HashMap<String, Option<StyleFacts>> = HashMap::new();
+    let mut facts = |id: &str| -> Option<u8> {
+        let mut id = id.to_owned();
+        for _ in 0..16 {
+            let f = match &all {
+                Some(all) => all.get(&id),
+                None => cache
+                    .entry(id.clone())
+                    .or_insert_with(|| one_style(text, &id))
+                    .as_ref(),
+            }?;
+            if let Some(l) = f.level() {
+                return Some(l);
+            }
+            id = f.based_on.clone()?;
+        }
+        None
+    };
+    let mut levels = HashMap::new();
+    for id in ids {
+        if levels.contains_key(id) {
+            continue;
+        }
+        if let Some(l) = facts(id) {
+            levels.insert(id.to_owned(), l);
+        }
+    }
+    levels
+}
+
+/// The `<w:style>` element with this styleId, parsed alone.
+fn one_style(text: &str, id: &str) -> Option<StyleFacts> {
+    let at = text.find(&format!("w:styleId=\"{id}\""))?;
+    let start = text[..at].rfind("<w:style")?;
+    let end = at + text[at..].find("</w:style>")? + "</w:style>".len();
+    parse_styles(&text[start..end]).ok()?.remove(id)
 }
 
 // ---------------------------------------------------------------- body
@@ -721,6 +753,23 @@ mod tests {
         };
         assert_eq!(doc.blocks.len(), 1);
         assert_eq!(t.rows[0][0].text, "商业企业嵌套 3");
+    }
+
+    #[test]
+    fn heading_levels_come_from_styles_through_based_on() {
+        let styles = r#"<w:styles xmlns:w="x"><w:latentStyles><w:lsdException w:name="heading 1"/></w:latentStyles>
+            <w:style w:type="paragraph" w:styleId="1"><w:name w:val="标题 1"/></w:style>
+            <w:style w:type="paragraph" w:styleId="Sub"><w:name w:val="My heading"/><w:basedOn w:val="Lvl"/></w:style>
+            <w:style w:type="paragraph" w:styleId="Lvl"><w:name w:val="x"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style>
+            <w:style w:type="paragraph" w:styleId="Body"><w:name w:val="Body Text"/></w:style></w:styles>"#;
+        let ids = ["1", "Sub", "Body", "Missing"];
+        let levels = style_levels(styles, ids.iter().copied());
+        assert_eq!(levels.get("1"), Some(&1));
+        assert_eq!(levels.get("Sub"), Some(&3));
+        assert_eq!(levels.get("Body"), None);
+        // Without the usual prefix, the whole part is parsed.
+        let plain = styles.replace("w:", "ns0:");
+        assert_eq!(style_levels(&plain, ids.iter().copied()), levels);
     }
 
     #[test]
