@@ -206,6 +206,13 @@ impl Serialize for Cell {
         match self {
             Cell::Blank => s.serialize_none(),
             Cell::Number(d) => {
+                // A whole number that an i64 writes back digit for digit
+                // (not `-0`) goes the short way.
+                if let Some(n) = d.as_integer().and_then(|n| i64::try_from(n).ok())
+                    && !d.0.starts_with("-0")
+                {
+                    return s.serialize_i64(n);
+                }
                 // With serde_json's arbitrary_precision the number is written
                 // with exactly these digits.
                 let n: serde_json::Number = d.0.parse().map_err(serde::ser::Error::custom)?;
@@ -318,9 +325,9 @@ mod tests {
 
     #[test]
     fn json_round_trip_is_exact() {
-        let text = r#"[null,32,-8,7545.00,6719.3835,"6719.3835万元","/"]"#;
+        let text = r#"[null,32,-8,-0,7545.00,6719.3835,"6719.3835万元","/"]"#;
         let cells: Vec<Cell> = serde_json::from_str(text).unwrap();
-        assert_eq!(cells[3], Cell::Number(Decimal("7545.00".into())));
+        assert_eq!(cells[4], Cell::Number(Decimal("7545.00".into())));
         assert_eq!(serde_json::to_string(&cells).unwrap(), text);
     }
 

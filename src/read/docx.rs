@@ -23,6 +23,7 @@
 //! Every read is bounded: the zip's entry count, each part's inflated size,
 //! the XML depth and the cells per table (named limits below).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
@@ -126,16 +127,13 @@ fn xml_error(part: &str, text: &str, offset: u64, message: impl std::fmt::Displa
     }
 }
 
-fn attr(e: &BytesStart, local: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find_map(|a| {
-            (a.key.local_name().as_ref() == local).then(|| {
-                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map(|v| v.into_owned())
-            })
-        })?
-        .ok()
+/// An attribute's value by its local name, unescaped (borrowed when it needs
+/// no unescaping).
+fn attr<'e>(e: &'e BytesStart, local: &str) -> Option<Cow<'e, str>> {
+    e.attributes().flatten().find_map(|a| {
+        (a.key.local_name().as_ref() == local)
+            .then(|| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+    })?
 }
 
 // ---------------------------------------------------------------- styles
@@ -175,16 +173,17 @@ fn parse_styles(text: &str) -> Result<HashMap<String, StyleFacts>, Error> {
                     if let Some((id, f)) = current.take() {
                         styles.insert(id, f);
                     }
-                    current = attr(&e, "styleId").map(|id| (id, StyleFacts::default()));
+                    current =
+                        attr(&e, "styleId").map(|id| (id.into_owned(), StyleFacts::default()));
                 }
                 "name" => {
                     if let (Some((_, f)), Some(v)) = (&mut current, attr(&e, "val")) {
-                        f.name = v;
+                        f.name = v.into_owned();
                     }
                 }
                 "basedOn" => {
                     if let Some((_, f)) = &mut current {
-                        f.based_on = attr(&e, "val");
+                        f.based_on = attr(&e, "val").map(Cow::into_owned);
                     }
                 }
                 "outlineLvl" => {
@@ -447,7 +446,7 @@ impl Body {
             "p" => self.paras.push(ParaBuild::default()),
             "pStyle" => {
                 if let Some(p) = self.paras.last_mut() {
-                    p.style = attr(e, "val");
+                    p.style = attr(e, "val").map(Cow::into_owned);
                 }
             }
             "outlineLvl" => {

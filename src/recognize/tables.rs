@@ -99,17 +99,30 @@ struct Token {
 
 impl Token {
     fn new(text: String, loc: Loc, row_end: bool, glued: bool, para: Option<usize>) -> Token {
-        let mut t = Token {
-            f: fold(&text),
+        // Values are never compared with labels; only labels (and runs of
+        // digits cut from glued text) need their folded form.
+        let plain_value = !glued && Cell::looks_like_value(&text);
+        Token {
+            f: if plain_value {
+                String::new()
+            } else {
+                fold(&text)
+            },
             text,
             loc,
             row_end,
             glued,
             para,
-            value: false,
-        };
-        t.value = t.classify();
-        t
+            value: plain_value,
+        }
+        .classified()
+    }
+
+    fn classified(mut self) -> Token {
+        if !self.value {
+            self.value = self.classify();
+        }
+        self
     }
 
     fn is_value(&self) -> bool {
