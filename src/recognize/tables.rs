@@ -31,7 +31,14 @@ use crate::model::{
 
 /// Which official table a document table is, by what it says.
 pub(super) fn identify(t: &Table) -> Option<TableId> {
-    let texts: Vec<String> = t.rows.iter().flatten().map(|c| fold(&c.text)).collect();
+    // Only label cells can identify a table; values are skipped unfolded.
+    let texts: Vec<String> = t
+        .rows
+        .iter()
+        .flatten()
+        .filter(|c| !Cell::looks_like_value(&c.text))
+        .map(|c| fold(&c.text))
+        .collect();
     let any = |p: &dyn Fn(&str) -> bool| texts.iter().any(|s| p(s));
     if any(&|s| is_block_title(s).is_some() || s == T2_LABEL_HEADER) {
         Some(TableId::Proactive)
