@@ -249,15 +249,98 @@ struct SectionBuf<'d> {
     items: Vec<Item<'d>>,
 }
 
+/// The document cut into its parts, before any table is read.
+#[derive(Default)]
+struct Outline<'d> {
+    title: Option<String>,
+    preamble: Vec<(&'d Paragraph, String)>,
+    sections: [Option<SectionBuf<'d>>; 6],
+}
+
 /// Recognizes a report in a document.
 pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
     let mut findings = Vec::new();
     let mut sources = BTreeMap::new();
-    let mut title: Option<String> = None;
-    let mut preamble: Vec<(&Paragraph, String)> = Vec::new();
-    let mut sections: [Option<SectionBuf>; 6] = Default::default();
-    let mut current: Option<Sec> = None;
+    let mut outline = outline(doc, &mut findings);
 
+    let mut out = Sections::default();
+    for sec in SECTIONS {
+        let Some(buf) = outline.sections[sec as usize].take() else {
+            findings.push(read_warning(
+                "section",
+                None,
+                Loc::Unknown,
+                format!(
+                    "no section {} was found",
+                    crate::layout::SECTION_HEADINGS[sec as usize]
+                ),
+            ));
+            continue;
+        };
+        let Some(id) = sec.table() else {
+            let section = text_section(buf);
+            match sec {
+                Sec::Overview => out.overview = Some(section),
+                Sec::Problems => out.problems = Some(section),
+                _ => out.other = Some(section),
+            }
+            continue;
+        };
+        let (body, recognized, notes) = table_section(id, &buf, &mut findings, &mut sources);
+        let heading = buf.heading;
+        match recognized {
+            tables::AnyTable::T2(table) => {
+                out.proactive = Some(TableSection {
+                    heading,
+                    body,
+                    table,
+                    notes,
+                })
+            }
+            tables::AnyTable::T3(table) => {
+                out.applications = Some(TableSection {
+                    heading,
+                    body,
+                    table,
+                    notes,
+                })
+            }
+            tables::AnyTable::T4(table) => {
+                out.reviews = Some(TableSection {
+                    heading,
+                    body,
+                    table,
+                    notes,
+                })
+            }
+        }
+    }
+
+    let preamble: Vec<Block> = outline
+        .preamble
+        .iter()
+        .map(|(p, t)| text_block(p, t))
+        .collect();
+    let meta = metadata(doc, hints, outline.title, &preamble);
+    Recognized {
+        report: Report {
+            schema: None,
+            meta,
+            preamble,
+            sections: out,
+            sources: BTreeMap::new(),
+        },
+        findings,
+        sources,
+    }
+}
+
+/// Title, preamble and the six sections, each with its paragraphs and
+/// tables in order. Chrome is dropped here; a table goes to the section its
+/// content names, wherever it stands.
+fn outline<'d>(doc: &'d Doc, findings: &mut Vec<Finding>) -> Outline<'d> {
+    let mut o = Outline::default();
+    let mut current: Option<Sec> = None;
     for block in &doc.blocks {
         match block {
             DocBlock::Paragraph(p) => {
@@ -267,9 +350,9 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
                     }
                     let text = strip_chrome(&text).to_owned();
                     if let Some(sec) = section_heading(&text)
-                        && sections[sec as usize].is_none()
+                        && o.sections[sec as usize].is_none()
                     {
-                        sections[sec as usize] = Some(SectionBuf {
+                        o.sections[sec as usize] = Some(SectionBuf {
                             heading: Some(text),
                             items: Vec::new(),
                         });
@@ -277,11 +360,11 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
                         continue;
                     }
                     match current {
-                        None if title.is_none() && preamble.is_empty() && is_title(&text) => {
-                            title = Some(text);
+                        None if o.title.is_none() && o.preamble.is_empty() && is_title(&text) => {
+                            o.title = Some(text);
                         }
-                        None => preamble.push((p, text)),
-                        Some(sec) => sections[sec as usize]
+                        None => o.preamble.push((p, text)),
+                        Some(sec) => o.sections[sec as usize]
                             .get_or_insert_with(SectionBuf::default)
                             .items
                             .push(Item::Para(p, text)),
@@ -293,7 +376,7 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
                     .map(Sec::of_table)
                     .or(current.filter(|s| s.table().is_some()));
                 match sec {
-                    Some(sec) => sections[sec as usize]
+                    Some(sec) => o.sections[sec as usize]
                         .get_or_insert_with(SectionBuf::default)
                         .items
                         .push(Item::Table(t)),
@@ -310,119 +393,63 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
             }
         }
     }
+    o
+}
 
-    let mut out = Sections::default();
-    for sec in SECTIONS {
-        let Some(buf) = sections[sec as usize].take() else {
-            findings.push(read_warning(
-                "section",
-                None,
-                Loc::Unknown,
-                format!(
-                    "no section {} was found",
-                    crate::layout::SECTION_HEADINGS[sec as usize]
-                ),
-            ));
-            continue;
-        };
-        match sec.table() {
-            None => {
-                let body = buf
-                    .items
-                    .iter()
-                    .filter_map(|i| match i {
-                        Item::Para(p, text) => Some(text_block(p, text)),
-                        Item::Table(_) => None,
-                    })
-                    .collect();
-                let section = TextSection {
-                    heading: buf.heading,
-                    body,
-                };
-                match sec {
-                    Sec::Overview => out.overview = Some(section),
-                    Sec::Problems => out.problems = Some(section),
-                    _ => out.other = Some(section),
-                }
+fn text_section(buf: SectionBuf) -> TextSection {
+    let body = buf
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Para(p, text) => Some(text_block(p, text)),
+            Item::Table(_) => None,
+        })
+        .collect();
+    TextSection {
+        heading: buf.heading,
+        body,
+    }
+}
+
+/// A table section: the text before its table, the table read, and the
+/// text after it (including stream paragraphs the table did not use).
+fn table_section(
+    id: TableId,
+    buf: &SectionBuf,
+    findings: &mut Vec<Finding>,
+    sources: &mut BTreeMap<&'static str, Loc>,
+) -> (Vec<Block>, tables::AnyTable, Vec<Block>) {
+    let mut t = tables::TableInput::new(id);
+    let mut body = Vec::new();
+    let mut notes = Vec::new();
+    let mut seen_table = false;
+    for item in &buf.items {
+        match item {
+            Item::Table(table) => {
+                t.push_table(table);
+                seen_table = true;
             }
-            Some(id) => {
-                let mut t = tables::TableInput::new(id);
-                let mut body = Vec::new();
-                let mut notes = Vec::new();
-                let mut seen_table = false;
-                for item in &buf.items {
-                    match item {
-                        Item::Table(table) => {
-                            t.push_table(table);
-                            seen_table = true;
-                        }
-                        Item::Para(p, text) => {
-                            if seen_table {
-                                notes.push((*p, text.clone()));
-                            } else {
-                                body.push((*p, text.clone()));
-                            }
-                        }
-                    }
-                }
-                // No table markup: the cells may be paragraphs (one cell per
-                // line) or run together in one paragraph.
-                if !seen_table {
-                    let (before, cells) = tables::split_stream(id, &body);
-                    body.truncate(before);
-                    t.push_stream(&cells);
-                }
-                let recognized = t.recognize(&mut findings, &mut sources);
-                // Text the table reader did not use stays text, after it.
-                notes.splice(
-                    0..0,
-                    recognized.leftover.iter().map(|(p, s)| (*p, s.clone())),
-                );
-                let body: Vec<Block> = body.iter().map(|(p, s)| text_block(p, s)).collect();
-                let notes: Vec<Block> = notes.iter().map(|(p, s)| text_block(p, s)).collect();
-                match recognized.table {
-                    tables::AnyTable::T2(table) => {
-                        out.proactive = Some(TableSection {
-                            heading: buf.heading,
-                            body,
-                            table,
-                            notes,
-                        })
-                    }
-                    tables::AnyTable::T3(table) => {
-                        out.applications = Some(TableSection {
-                            heading: buf.heading,
-                            body,
-                            table,
-                            notes,
-                        })
-                    }
-                    tables::AnyTable::T4(table) => {
-                        out.reviews = Some(TableSection {
-                            heading: buf.heading,
-                            body,
-                            table,
-                            notes,
-                        })
-                    }
-                }
-            }
+            Item::Para(p, text) if seen_table => notes.push((*p, text.clone())),
+            Item::Para(p, text) => body.push((*p, text.clone())),
         }
     }
-
-    let preamble_blocks: Vec<Block> = preamble.iter().map(|(p, t)| text_block(p, t)).collect();
-    let meta = metadata(doc, hints, title, &preamble_blocks);
-    Recognized {
-        report: Report {
-            schema: None,
-            meta,
-            preamble: preamble_blocks,
-            sections: out,
-            sources: BTreeMap::new(),
-        },
-        findings,
-        sources,
+    // No table markup: the cells may be paragraphs (one cell per line) or
+    // run together in one paragraph.
+    if !seen_table {
+        let (before, cells) = tables::split_stream(id, &body);
+        body.truncate(before);
+        t.push_stream(&cells);
     }
+    let recognized = t.recognize(findings, sources);
+    // Text the table reader did not use stays text, after it.
+    notes.splice(
+        0..0,
+        recognized.leftover.iter().map(|(p, s)| (*p, s.clone())),
+    );
+    let blocks = |items: &[(&Paragraph, String)]| -> Vec<Block> {
+        items.iter().map(|(p, s)| text_block(p, s)).collect()
+    };
+    (blocks(&body), recognized.table, blocks(&notes))
 }
 
 fn text_block(p: &Paragraph, text: &str) -> Block {
