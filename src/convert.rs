@@ -212,6 +212,31 @@ pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked,
         Format::Text => SourceFormat::Text,
     });
     let recognized = recognize::recognize(&doc, &hints);
+    // Nothing of a report at all: refuse rather than write an empty one.
+    let s = &recognized.report.sections;
+    if s.overview.is_none()
+        && s.proactive.is_none()
+        && s.applications.is_none()
+        && s.reviews.is_none()
+        && s.problems.is_none()
+        && s.other.is_none()
+    {
+        return Err(Error::Invalid {
+            findings: vec![Finding {
+                kind: "read",
+                rule: "not_a_report".into(),
+                severity: Severity::Error,
+                status: None,
+                pointer: String::new(),
+                cells: Vec::new(),
+                place: None,
+                values: None,
+                message: "no part of an annual report was found: none of the six section headings (一、总体情况 …) and none of the three tables".into(),
+                rule_text: None,
+                source: None,
+            }],
+        });
+    }
     let sources = Sources {
         read: recognized.sources,
         written: BTreeMap::new(),

@@ -548,3 +548,23 @@ fn the_readme_sample_converts_to_its_golden() {
     got["meta"]["source"]["file"] = json!("000_9bba05bfd81d20bc.txt");
     assert_eq!(got, seed_value());
 }
+
+#[test]
+fn a_page_without_a_report_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("news.html");
+    fs::write(
+        &page,
+        "<html><body><h1>新闻</h1><p>今天天气很好。</p></body></html>",
+    )
+    .unwrap();
+    let out = dir.path().join("out.json");
+    xxgk()
+        .args(["convert", page.to_str().unwrap(), "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("error[not_a_report]"));
+    assert!(!out.exists());
+}

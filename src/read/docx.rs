@@ -57,8 +57,12 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
     if !bytes.starts_with(b"PK") {
         return Err(corrupt("", "not a .docx: the file is not a zip archive"));
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| corrupt("", &format!("not a readable zip archive: {e}")))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        corrupt(
+            "",
+            &format!("not a readable zip archive (truncated or damaged?): {e}"),
+        )
+    })?;
     if zip.len() > MAX_ZIP_ENTRIES {
         return Err(Error::TooLarge {
             name: "MAX_ZIP_ENTRIES",
