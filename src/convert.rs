@@ -169,13 +169,6 @@ fn attach_sources(findings: &mut [Finding], sources: &Sources) {
     }
 }
 
-impl Checked {
-    /// The worst severity found, if anything was.
-    pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
-    }
-}
-
 /// Reads a report and validates it: schema first (any error refuses the
 /// input), then the consistency rules.
 pub fn load(bytes: &[u8], format: Format) -> Result<Checked, Error> {

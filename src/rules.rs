@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::finding::{Finding, RuleText, Severity, Status};
-use crate::layout::{self, CellKind, Column, Layout, Place, Row, TableId};
+use crate::layout::{self, CellKind, Column, Layout, Place, Row};
 use crate::model::{Cell, Edition};
 
 /// The rule file's text, exactly as shipped.
@@ -602,15 +602,6 @@ fn predicate_fails(p: Predicate, cell: &Cell) -> Option<String> {
         Predicate::NumberOrPlaceholder => false,
     };
     bad.then(|| cell.display())
-}
-
-/// Rules that apply to a table, for documentation and tests.
-pub fn ids_for(table: TableId) -> Vec<&'static str> {
-    builtin()
-        .iter()
-        .filter(|r| r.def.table == table.key() || r.def.table == "*")
-        .map(|r| r.id())
-        .collect()
 }
 
 #[cfg(test)]

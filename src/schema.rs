@@ -94,11 +94,6 @@ fn cell_message(schema_path: &str, value: &Value) -> Option<String> {
     })
 }
 
-/// Whether a report's JSON is valid, without collecting errors.
-pub fn is_valid(instance: &Value) -> bool {
-    validator().is_valid(instance)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
