@@ -29,28 +29,35 @@ use crate::model::{
     Table4,
 };
 
-/// Which official table a document table is, by what it says.
-pub(super) fn identify(t: &Table) -> Option<TableId> {
-    // Only label cells can identify a table; values are skipped unfolded.
-    let texts: Vec<String> = t
-        .rows
-        .iter()
-        .flatten()
-        .filter(|c| !Cell::looks_like_value(&c.text))
-        .map(|c| fold(&c.text))
-        .collect();
-    let any = |p: &dyn Fn(&str) -> bool| texts.iter().any(|s| p(s));
-    if any(&|s| is_block_title(s).is_some() || s == T2_LABEL_HEADER) {
+/// The official table a folded cell or paragraph text belongs to, when it
+/// is one that only that table prints: a 第二十条 block title or 信息内容, the
+/// 申请人情况 header or its note, the 行政复议 header.
+fn marker(f: &str) -> Option<TableId> {
+    if f.starts_with("第二十条第(") || f == T2_LABEL_HEADER {
         Some(TableId::Proactive)
-    } else if any(&|s| {
-        s == T3_HEADER_LABEL || s.contains("勾稽关系") || s.starts_with("一、本年新收")
-    }) {
+    } else if f == T3_HEADER_LABEL || f.contains("勾稽关系") || f.starts_with("一、本年新收")
+    {
         Some(TableId::Applications)
-    } else if any(&|s| s == "行政复议") && any(&|s| s == "结果维持") {
+    } else if f == "行政复议" || f.starts_with("行政复议行政诉讼") {
         Some(TableId::Reviews)
     } else {
         None
     }
+}
+
+/// Which official table a document table is, by what it says.
+pub(super) fn identify(t: &Table) -> Option<TableId> {
+    // Only label cells can identify a table; values are skipped unfolded.
+    let found: Vec<TableId> = t
+        .rows
+        .iter()
+        .flatten()
+        .filter(|c| !Cell::looks_like_value(&c.text))
+        .filter_map(|c| marker(&fold(&c.text)))
+        .collect();
+    [TableId::Proactive, TableId::Applications, TableId::Reviews]
+        .into_iter()
+        .find(|id| found.contains(id))
 }
 
 /// `第二十条第(五)项` -> `item_5`.
@@ -71,17 +78,7 @@ pub(super) fn split_stream<'d>(
     id: TableId,
     paras: &[(&'d Paragraph, String)],
 ) -> (usize, Vec<(&'d Paragraph, String)>) {
-    let starts = |text: &str| {
-        let f = fold(text);
-        match id {
-            TableId::Proactive => f.starts_with("第二十条第("),
-            TableId::Applications => {
-                f.contains("勾稽关系") || f == T3_HEADER_LABEL || f.starts_with("一、本年新收")
-            }
-            TableId::Reviews => f.starts_with("行政复议"),
-        }
-    };
-    match paras.iter().position(|(_, t)| starts(t)) {
+    match paras.iter().position(|(_, t)| marker(&fold(t)) == Some(id)) {
         Some(i) => (i, paras[i..].to_vec()),
         None => (paras.len(), Vec::new()),
     }
