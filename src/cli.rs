@@ -421,6 +421,22 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
         .to
         .or_else(|| target.as_deref().and_then(Format::from_path))
         .unwrap_or(Format::Json);
+    // What cannot be done is said before the input is read.
+    if let Some(t) = &target
+        && !input.is_stdin()
+        && output::same_file(input.path, t)
+    {
+        return Err(Error::Usage(format!(
+            "the output {} is the input: refusing to overwrite an input",
+            t.display()
+        )));
+    }
+    if !to.writable() {
+        return Err(Error::Unsupported {
+            format: to,
+            direction: "writing",
+        });
+    }
     let from = input.format(args.from)?;
     let bytes = input.read()?;
     let mut checked = xxgk::convert::load_with(&bytes, from, &input.hints(&args.hints()))?;

@@ -56,6 +56,11 @@ impl Format {
         }
     }
 
+    /// Whether this version can write the format.
+    pub fn writable(self) -> bool {
+        self == Format::Json
+    }
+
     /// The usual file extension for output in this format.
     pub fn extension(self) -> &'static str {
         match self {

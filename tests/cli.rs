@@ -568,3 +568,33 @@ fn a_page_without_a_report_is_refused() {
         .stderr(predicate::str::contains("error[not_a_report]"));
     assert!(!out.exists());
 }
+
+#[test]
+fn what_cannot_be_done_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("seed.txt");
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hengyang-2020.txt"),
+        &input,
+    )
+    .unwrap();
+    let before = fs::read(&input).unwrap();
+    // The output names the input, and its extension asks for a format
+    // this version cannot write: the first problem is the one reported.
+    xxgk()
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            input.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refusing to overwrite an input"));
+    assert_eq!(fs::read(&input).unwrap(), before);
+    xxgk()
+        .args(["convert", input.to_str().unwrap(), "--to", "xml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("writing xml is not supported yet"));
+}
