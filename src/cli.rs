@@ -6,13 +6,14 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use xxgk::convert::{Hints, MAX_INPUT_BYTES};
 use xxgk::finding::Status;
+use xxgk::write::template::{self, Template};
 use xxgk::{Error, Finding, Format, Severity, output, schema};
 
 /// Government information disclosure annual reports (政府信息公开工作年度报告)
@@ -52,11 +53,34 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
         error_format: ErrorFormat,
     },
+    /// List, export and check DOCX templates.
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// Print the canonical JSON Schema (draft 2020-12).
     Schema {
         /// Print the consistency rules (schemas/rules.json) instead.
         #[arg(long)]
         rules: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TemplateCommand {
+    /// The built-in templates.
+    List,
+    /// Write a built-in template as a folder of Handlebars sources, to
+    /// start a template of your own (use it with --template DIR).
+    Export {
+        /// official-2019 or official-2021.
+        name: String,
+        /// An empty or new folder.
+        dir: PathBuf,
+    },
+    /// Report every tag that names no field of the report, before anything
+    /// is rendered.
+    Check {
+        /// A template folder, a .docx with tags, or a built-in name.
+        template: String,
     },
 }
 
@@ -88,6 +112,7 @@ pub fn run() -> ExitCode {
             error_format,
         } => validate(&inputs, from, strict, error_format),
         Command::Convert(args) => convert(&args),
+        Command::Template(t) => template_command(t),
         Command::Schema { rules } => {
             let text = if rules {
                 xxgk::rules::RULES_JSON
@@ -362,6 +387,13 @@ struct ConvertArgs {
     /// (`sources`: JSON pointer -> `表2 第4行 第4列` or `line 39`).
     #[arg(long)]
     with_sources: bool,
+    /// DOCX template: official-2019, official-2021 (default: the report's
+    /// edition), a template folder, or a .docx with Handlebars tags.
+    #[arg(long, value_name = "NAME|PATH")]
+    template: Option<String>,
+    /// Do not read a written DOCX back to check it gives the same report.
+    #[arg(long)]
+    no_verify: bool,
 }
 
 impl ConvertArgs {
@@ -437,6 +469,15 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
             direction: "writing",
         });
     }
+    if to == Format::Docx && target.is_none() && io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "a DOCX is not for a terminal: name the output file with -o".into(),
+        ));
+    }
+    let options = xxgk::convert::WriteOptions {
+        template: args.template.as_deref().map(load_template).transpose()?,
+        no_verify: args.no_verify,
+    };
     let from = input.format(args.from)?;
     let bytes = input.read()?;
     let mut checked = xxgk::convert::load_with(&bytes, from, &input.hints(&args.hints()))?;
@@ -463,7 +504,14 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
     if args.with_sources {
         checked.keep_sources();
     }
-    let rendered = checked.render(to)?;
+    let written = checked.write(to, &options)?;
+    printer
+        .findings(&name, &written.findings)
+        .map_err(|source| Error::Io {
+            path: "<stderr>".into(),
+            source,
+        })?;
+    let rendered = written.bytes;
     match target {
         Some(path) => {
             if let Some(dir) = &args.out_dir {
@@ -494,4 +542,77 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
         }
     }
     Ok(0)
+}
+
+/// A built-in template by name, or a template folder or tagged `.docx`.
+fn load_template(spec: &str) -> Result<Template, Error> {
+    if let Some(t) = template::builtin(spec) {
+        return Ok(t);
+    }
+    let path = Path::new(spec);
+    if !path.exists() {
+        return Err(Error::Usage(format!(
+            "no template {spec:?}: name a built-in one ({}) or a template folder or .docx",
+            template::BUILTIN.join(", ")
+        )));
+    }
+    template::load(path)
+}
+
+fn template_command(cmd: TemplateCommand) -> io::Result<u8> {
+    let mut out = io::stdout().lock();
+    let result: Result<u8, Error> = match cmd {
+        TemplateCommand::List => {
+            for name in template::BUILTIN {
+                let t = template::builtin(name).expect("built in");
+                writeln!(out, "{name}\t{}", t.description)?;
+            }
+            Ok(0)
+        }
+        TemplateCommand::Export { name, dir } => match template::builtin(&name) {
+            None => Err(Error::Usage(format!(
+                "no built-in template {name:?}: use {}",
+                template::BUILTIN.join(" or ")
+            ))),
+            Some(t) => template::export(&t, &dir).map(|files| {
+                let _ = writeln!(
+                    io::stderr(),
+                    "wrote {} files of {name} into {}",
+                    files.len(),
+                    dir.display()
+                );
+                0
+            }),
+        },
+        TemplateCommand::Check { template: spec } => load_template(&spec).map(|t| {
+            let problems = xxgk::write::check::check(&t);
+            for p in &problems {
+                let _ = writeln!(out, "{p}");
+            }
+            if problems.is_empty() {
+                let _ = writeln!(
+                    io::stderr(),
+                    "{}: every tag names a field of the report",
+                    t.name
+                );
+                0
+            } else {
+                let _ = writeln!(
+                    io::stderr(),
+                    "{}: {} tag{} name no field of the report",
+                    t.name,
+                    problems.len(),
+                    plural(problems.len())
+                );
+                1
+            }
+        }),
+    };
+    match result {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            writeln!(io::stderr(), "xxgk: error: {e}")?;
+            Ok(e.exit_code())
+        }
+    }
 }

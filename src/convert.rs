@@ -21,7 +21,8 @@ use crate::error::Error;
 use crate::finding::{Finding, Severity};
 use crate::model::{Report, SourceFormat};
 pub use crate::recognize::Hints;
-use crate::{layout, read, recognize, rules, schema};
+use crate::write::template::Template;
+use crate::{layout, read, recognize, rules, schema, write};
 
 /// Largest input accepted, in bytes. A report is tens of kilobytes; this
 /// bound keeps a hostile file from costing memory.
@@ -58,7 +59,7 @@ impl Format {
 
     /// Whether this version can write the format.
     pub fn writable(self) -> bool {
-        self == Format::Json
+        matches!(self, Format::Json | Format::Docx)
     }
 
     /// The usual file extension for output in this format.
@@ -148,12 +149,36 @@ impl Sources {
     }
 }
 
+/// How to write a report.
+#[derive(Clone, Debug, Default)]
+pub struct WriteOptions {
+    /// The DOCX template; by default the built-in one for the report's
+    /// edition.
+    pub template: Option<Template>,
+    /// Skip reading a written DOCX back to check that it gives the same
+    /// report.
+    pub no_verify: bool,
+}
+
+/// A written report and what writing it noticed.
+#[derive(Debug)]
+pub struct Written {
+    pub bytes: Vec<u8>,
+    /// Warnings about the writing (`kind: "write"`).
+    pub findings: Vec<Finding>,
+}
+
 impl Checked {
     /// Writes the report in a format. It was validated when it was loaded,
     /// so it is not validated again; a report changed since must go through
     /// [`render`].
     pub fn render(&self, format: Format) -> Result<Vec<u8>, Error> {
-        write(&self.report, format)
+        Ok(write(&self.report, format, &WriteOptions::default())?.bytes)
+    }
+
+    /// [`Checked::render`] with options (the DOCX template).
+    pub fn write(&self, format: Format, options: &WriteOptions) -> Result<Written, Error> {
+        write(&self.report, format, options)
     }
 
     /// Keeps where each value came from in the report itself, so that it is
@@ -316,23 +341,67 @@ pub fn render(report: &Report, format: Format) -> Result<Vec<u8>, Error> {
             findings: schema_errors,
         });
     }
-    write(report, format)
+    Ok(write(report, format, &WriteOptions::default())?.bytes)
 }
 
 /// Serialises a report known to be valid.
-fn write(report: &Report, format: Format) -> Result<Vec<u8>, Error> {
+fn write(report: &Report, format: Format, options: &WriteOptions) -> Result<Written, Error> {
     match format {
         Format::Json => {
             let mut out =
                 serde_json::to_vec_pretty(report).map_err(|e| Error::Usage(e.to_string()))?;
             out.push(b'\n');
-            Ok(out)
+            Ok(Written {
+                bytes: out,
+                findings: Vec::new(),
+            })
         }
+        Format::Docx => write_docx(report, options),
         other => Err(Error::Unsupported {
             format: other,
             direction: "writing",
         }),
     }
+}
+
+/// Renders a DOCX and, for a built-in template, reads it back: it must give
+/// the same report (as far as a printed document carries one; see
+/// [`write::docx::printable`]), or nothing is written.
+fn write_docx(report: &Report, options: &WriteOptions) -> Result<Written, Error> {
+    let chosen;
+    let template = match &options.template {
+        Some(t) => t,
+        None => {
+            let value = to_value(report)?;
+            let editions: Vec<_> = write::docx::editions(&value)
+                .into_iter()
+                .map(|(_, e)| e)
+                .collect();
+            chosen = write::template::for_editions(&editions);
+            &chosen
+        }
+    };
+    let rendered = write::docx::render(report, template)?;
+    if template.builtin && !options.no_verify {
+        let doc = read::docx::read(&rendered.bytes)?;
+        let back = recognize::recognize(&doc, &Hints::default()).report;
+        let (want, got) = (
+            write::docx::printable(report),
+            write::docx::printable(&back),
+        );
+        if want != got {
+            let at =
+                write::docx::first_difference(&want, &got).unwrap_or_else(|| "somewhere".into());
+            return Err(Error::Verify(format!(
+                "the DOCX written with template {} does not read back to the same report; nothing was written ({at})",
+                template.name
+            )));
+        }
+    }
+    Ok(Written {
+        bytes: rendered.bytes,
+        findings: rendered.findings,
+    })
 }
 
 fn to_value(report: &Report) -> Result<Value, Error> {

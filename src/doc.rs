@@ -40,12 +40,17 @@ pub struct Doc {
     /// Facts a reader found outside the report's own text (an HTML page's
     /// 发布机构 / 发文日期 block, a crawler's header lines).
     pub meta: DocMeta,
+    /// Metadata the file declares in machine-readable form (the `xxgk.meta`
+    /// custom property of a DOCX that xxgk wrote). When present it is the
+    /// whole truth: a field it leaves out is absent, not to be inferred.
+    pub declared: Option<DocMeta>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DocMeta {
     pub title: Option<String>,
     pub agency: Option<String>,
+    pub year: Option<i32>,
     /// `YYYY-MM-DD`.
     pub published: Option<String>,
 }
@@ -61,8 +66,13 @@ pub struct Paragraph {
     pub text: String,
     /// Outline level from the source's own markup (a Word heading style, an
     /// HTML `<h2>`), 1 = top. Most reports type their headings as plain text,
-    /// so the recognizer reads the text as well.
+    /// so the recognizer reads the text as well. 0 is the document's title
+    /// (Word's Title style).
     pub level: Option<u8>,
+    /// The source marks the paragraph as body text in so many words (Word's
+    /// outline level 正文文本 set on the paragraph itself), so it is not a
+    /// heading whatever its text looks like.
+    pub body: bool,
     pub loc: Loc,
 }
 

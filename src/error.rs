@@ -34,12 +34,20 @@ pub enum Error {
     Invalid { findings: Vec<Finding> },
     /// This format cannot be read (or written) by this version.
     #[error(
-        "{direction} {format} is not supported yet: this version reads json, docx, html and text, and writes json"
+        "{direction} {format} is not supported yet: this version reads json, docx, html and text, and writes json and docx"
     )]
     Unsupported {
         format: Format,
         direction: &'static str,
     },
+    /// A DOCX template cannot be used: `place` names the template, its part
+    /// and the line and column where that is known.
+    #[error("{place}: {message}")]
+    Template { place: String, message: String },
+    /// A written document does not read back to the report it was written
+    /// from; it is not written.
+    #[error("{0}")]
+    Verify(String),
     /// The command line asks for something that cannot be done.
     #[error("{0}")]
     Usage(String),

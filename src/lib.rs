@@ -24,6 +24,7 @@ pub mod read;
 pub mod recognize;
 pub mod rules;
 pub mod schema;
+pub mod write;
 
 pub use convert::{Checked, Format, load, render, validate};
 pub use error::Error;

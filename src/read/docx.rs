@@ -30,7 +30,7 @@ use std::io::{Cursor, Read};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::doc::{Block, Doc, Loc, Paragraph, Table, TableCell, join_lines};
+use crate::doc::{Block, Doc, DocMeta, Loc, Paragraph, Table, TableCell, join_lines};
 use crate::error::Error;
 
 /// Most zip entries a document may have (Word writes a few dozen).
@@ -48,27 +48,7 @@ const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Reads a `.docx`.
 pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
-    if bytes.starts_with(OLE2_MAGIC) {
-        return Err(corrupt(
-            "",
-            "this is an OLE2 file: a legacy Word .doc, or a .docx protected by a password; save it as a .docx without a password",
-        ));
-    }
-    if !bytes.starts_with(b"PK") {
-        return Err(corrupt("", "not a .docx: the file is not a zip archive"));
-    }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        corrupt(
-            "",
-            &format!("not a readable zip archive (truncated or damaged?): {e}"),
-        )
-    })?;
-    if zip.len() > MAX_ZIP_ENTRIES {
-        return Err(Error::TooLarge {
-            name: "MAX_ZIP_ENTRIES",
-            limit: MAX_ZIP_ENTRIES as u64,
-        });
-    }
+    let mut zip = open(bytes)?;
     let document = part(&mut zip, "word/document.xml")?
         .ok_or_else(|| corrupt("", "no word/document.xml: this zip is not a Word document"))?;
     let (mut doc, styled) = Body::parse(&document)?;
@@ -83,7 +63,95 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
             }
         }
     }
+    if let Some(text) = part(&mut zip, "docProps/custom.xml")? {
+        doc.declared = declared_meta(&text);
+    }
     Ok(doc)
+}
+
+/// The report metadata an xxgk-written document declares in its
+/// `xxgk.meta` custom property (a JSON object), if it has one.
+fn declared_meta(text: &str) -> Option<DocMeta> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Declared {
+        title: Option<String>,
+        agency: Option<String>,
+        year: Option<i32>,
+        published: Option<String>,
+    }
+    let mut reader = Reader::from_str(text);
+    let mut in_ours = false;
+    let mut value = String::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "property" => {
+                in_ours = attr(&e, "name").as_deref() == Some(DECLARED_PROPERTY);
+            }
+            Event::End(e) if in_ours && e.local_name().as_ref() == "property" => break,
+            Event::Text(t) if in_ours => {
+                value.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
+            }
+            Event::GeneralRef(r) if in_ours => value.push(ref_char(&r)?),
+            Event::DocType(_) | Event::Eof => return None,
+            _ => {}
+        }
+    }
+    let d: Declared = serde_json::from_str(&value).ok()?;
+    Some(DocMeta {
+        title: d.title,
+        agency: d.agency,
+        year: d.year,
+        published: d.published.and_then(|p| crate::read::iso_date(&p)),
+    })
+}
+
+/// The character a reference stands for: a character reference or one of
+/// XML's five predefined entities (no others exist without a DTD).
+pub(crate) fn ref_char(r: &quick_xml::events::BytesRef) -> Option<char> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(c),
+        Ok(None) => match &**r {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => None,
+        },
+        Err(_) => None,
+    }
+}
+
+/// The custom document property in which xxgk records a report's metadata.
+pub const DECLARED_PROPERTY: &str = "xxgk.meta";
+
+/// Opens a `.docx` as a zip archive, refusing what is not one (with a word
+/// on legacy `.doc` and password-protected files) and archives with too many
+/// entries.
+pub(crate) fn open(bytes: &[u8]) -> Result<zip::ZipArchive<Cursor<&[u8]>>, Error> {
+    if bytes.starts_with(OLE2_MAGIC) {
+        return Err(corrupt(
+            "",
+            "this is an OLE2 file: a legacy Word .doc, or a .docx protected by a password; save it as a .docx without a password",
+        ));
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(corrupt("", "not a .docx: the file is not a zip archive"));
+    }
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        corrupt(
+            "",
+            &format!("not a readable zip archive (truncated or damaged?): {e}"),
+        )
+    })?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(Error::TooLarge {
+            name: "MAX_ZIP_ENTRIES",
+            limit: MAX_ZIP_ENTRIES as u64,
+        });
+    }
+    Ok(zip)
 }
 
 fn corrupt(place: &str, message: &str) -> Error {
@@ -95,6 +163,19 @@ fn corrupt(place: &str, message: &str) -> Error {
 
 /// One part of the package as text, bounded in size whatever the zip claims.
 fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, Error> {
+    match part_bytes(zip, name)? {
+        Some(bytes) => crate::read::decode_owned(bytes)
+            .map(Some)
+            .map_err(|e| corrupt(name, &e.to_string())),
+        None => Ok(None),
+    }
+}
+
+/// One part of the package, bounded in size whatever the zip claims.
+pub(crate) fn part_bytes(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<Vec<u8>>, Error> {
     let file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -110,9 +191,7 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<S
             limit: MAX_PART_BYTES,
         });
     }
-    crate::read::decode_owned(bytes)
-        .map(Some)
-        .map_err(|e| corrupt(name, &e.to_string()))
+    Ok(Some(bytes))
 }
 
 /// `line L, column C` of a byte offset.
@@ -156,6 +235,10 @@ impl StyleFacts {
     fn level(&self) -> Option<u8> {
         if let Some(o) = self.outline.filter(|o| *o < 9) {
             return Some(o + 1);
+        }
+        // The document title: level 0.
+        if self.name.eq_ignore_ascii_case("title") || self.name == "标题" {
+            return Some(0);
         }
         let name = self.name.to_ascii_lowercase();
         let n = name
@@ -387,18 +470,10 @@ impl Body {
                     body.push_text(&s);
                 }
                 Event::GeneralRef(r) if in_text && skip.is_none() => {
-                    let c = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        Ok(None) => match &*r {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            _ => None,
-                        },
-                        Err(err) => return Err(xml_error(PART, text, at, err)),
-                    };
+                    if let Err(err) = r.resolve_char_ref() {
+                        return Err(xml_error(PART, text, at, err));
+                    }
+                    let c = ref_char(&r);
                     match c {
                         Some(c) => body.push_text(c.encode_utf8(&mut [0; 4])),
                         None => {
@@ -427,6 +502,7 @@ impl Body {
             Doc {
                 blocks: body.blocks,
                 meta: Default::default(),
+                declared: None,
             },
             body.styled,
         ))
@@ -455,9 +531,7 @@ impl Body {
             }
             "outlineLvl" => {
                 if let Some(p) = self.paras.last_mut() {
-                    p.outline = attr(e, "val")
-                        .and_then(|v| v.parse::<u8>().ok())
-                        .filter(|v| *v < 9);
+                    p.outline = attr(e, "val").and_then(|v| v.parse::<u8>().ok());
                 }
             }
             "tab" if empty => self.push_text("\t"),
@@ -567,9 +641,14 @@ impl Body {
             cell.lines.extend(lines);
             return;
         }
-        // The paragraph's own level is not its text boxes'.
-        let level = outline.map(|o| o + 1).filter(|_| has_text);
-        let mut style = style.filter(|_| level.is_none() && has_text);
+        // The paragraph's own level is not its text boxes'. Level 9 is
+        // Word's 正文文本: body text, said outright.
+        let body = outline == Some(9) && has_text;
+        let level = outline
+            .filter(|o| *o < 9)
+            .map(|o| o + 1)
+            .filter(|_| has_text);
+        let mut style = style.filter(|_| level.is_none() && !body && has_text);
         for (i, line) in lines.enumerate() {
             if let Some(style) = style.take() {
                 self.styled.push((self.blocks.len(), style));
@@ -578,6 +657,7 @@ impl Body {
             self.blocks.push(Block::Paragraph(Paragraph {
                 text: line,
                 level: if i == 0 { level } else { None },
+                body: i == 0 && body,
                 loc: Loc::Paragraph(self.paragraph_count),
             }));
         }

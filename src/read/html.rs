@@ -32,6 +32,7 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
     Ok(Doc {
         blocks: walker.blocks,
         meta,
+        declared: None,
     })
 }
 
@@ -231,6 +232,7 @@ impl Walker {
         self.blocks.push(Block::Paragraph(Paragraph {
             text,
             level,
+            body: false,
             loc: Loc::Paragraph(self.paragraphs),
         }));
     }

@@ -67,6 +67,7 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
                 doc.blocks.push(Block::Paragraph(Paragraph {
                     text: text.to_owned(),
                     level,
+                    body: false,
                     loc: Loc::Line(n),
                 }));
             }

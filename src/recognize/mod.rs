@@ -360,7 +360,10 @@ fn outline<'d>(doc: &'d Doc, findings: &mut Vec<Finding>) -> Outline<'d> {
                         continue;
                     }
                     match current {
-                        None if o.title.is_none() && o.preamble.is_empty() && is_title(&text) => {
+                        None if o.title.is_none()
+                            && o.preamble.is_empty()
+                            && (p.level == Some(0) || is_title(&text)) =>
+                        {
                             o.title = Some(text);
                         }
                         None => o.preamble.push((p, text)),
@@ -453,7 +456,7 @@ fn table_section(
 }
 
 fn text_block(p: &Paragraph, text: &str) -> Block {
-    if is_subheading(p.level, text) {
+    if !p.body && is_subheading(p.level, text) {
         Block::heading(text)
     } else {
         Block::paragraph(text)
@@ -497,6 +500,20 @@ pub(crate) fn read_warning(code: &str, place: Option<Place>, loc: Loc, message: 
 /// Title, agency, year and date: from the caller, then the document's own
 /// text, then what the reader found around it (an HTML page's metadata).
 fn metadata(doc: &Doc, hints: &Hints, title: Option<String>, preamble: &[Block]) -> Meta {
+    let source = hints.format.map(|format| Source {
+        file: hints.file.clone(),
+        format,
+    });
+    // What the file declares outright is not second-guessed from its text.
+    if let Some(d) = &doc.declared {
+        return Meta {
+            title: hints.title.clone().or_else(|| d.title.clone()),
+            agency: hints.agency.clone().or_else(|| d.agency.clone()),
+            year: hints.year.or(d.year),
+            published: d.published.clone(),
+            source,
+        };
+    }
     let title = hints
         .title
         .clone()
@@ -522,10 +539,7 @@ fn metadata(doc: &Doc, hints: &Hints, title: Option<String>, preamble: &[Block])
         agency,
         year,
         published,
-        source: hints.format.map(|format| Source {
-            file: hints.file.clone(),
-            format,
-        }),
+        source,
     }
 }
 

@@ -1,0 +1,443 @@
+//! Reports as Word documents, rendered from Handlebars templates.
+//!
+//! The data a template sees is the report itself, as in its JSON form
+//! (`{{meta.agency}}`, `{{#each sections.overview.body}}`,
+//! `{{sections.applications.table.new.total}}`), plus `view`, what printing
+//! needs beyond the data:
+//! - `view.sections`: the sections present, in order, each with `key`,
+//!   `heading` (the official one where the report has none), `body`,
+//!   `notes` and, for the table sections, `grid`: the official table as
+//!   printed (see [`crate::write::grid`]);
+//! - `view.meta_json`: the metadata as JSON, kept in the document's custom
+//!   properties so that reading it back restores it exactly.
+//!
+//! Handlebars runs in strict mode: a tag naming a field the report lacks is
+//! an error, not an empty string. Values are XML-escaped; a string with a
+//! character XML 1.0 cannot hold is refused with its JSON pointer. Every
+//! rendered part is checked to be well-formed XML, and the package is
+//! written with fixed timestamps and entry order, so equal input gives equal
+//! bytes.
+
+use std::io::{Cursor, Write};
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+};
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use serde_json::{Value, json};
+
+use crate::error::Error;
+use crate::finding::{Finding, Severity};
+use crate::layout::SECTION_HEADINGS;
+use crate::model::{Edition, Report};
+use crate::write::grid;
+use crate::write::template::{Part, Template};
+
+/// The section keys, in printed order.
+pub const SECTION_KEYS: [&str; 6] = [
+    "overview",
+    "proactive",
+    "applications",
+    "reviews",
+    "problems",
+    "other",
+];
+
+/// A rendered document and what rendering noticed.
+#[derive(Debug)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    /// Warnings (`kind: "write"`), such as a table printed in an edition
+    /// other than the template's.
+    pub findings: Vec<Finding>,
+}
+
+/// The data a template renders: the report's JSON with `view` added.
+pub fn context(report: &Report) -> Result<Value, Error> {
+    let mut value = serde_json::to_value(report)
+        .map_err(|e| Error::Usage(format!("cannot serialise report: {e}")))?;
+    check_xml_chars(&value, &mut String::new())?;
+    let view = view(&value);
+    if let Value::Object(m) = &mut value {
+        m.insert("view".into(), view);
+    }
+    Ok(value)
+}
+
+fn view(report: &Value) -> Value {
+    let mut sections = Vec::new();
+    for (i, key) in SECTION_KEYS.iter().enumerate() {
+        let Some(s) = report.pointer(&format!("/sections/{key}")) else {
+            continue;
+        };
+        let heading = s
+            .get("heading")
+            .and_then(Value::as_str)
+            .unwrap_or(SECTION_HEADINGS[i]);
+        let grid = match *key {
+            "proactive" => grid::table2(report),
+            "applications" => grid::table3(report),
+            "reviews" => grid::table4(report),
+            _ => None,
+        };
+        sections.push(json!({
+            "key": key,
+            "heading": heading,
+            "body": s.get("body").cloned().unwrap_or(json!([])),
+            "notes": s.get("notes").cloned().unwrap_or(json!([])),
+            "grid": grid,
+        }));
+    }
+    let mut meta = report.get("meta").cloned().unwrap_or(json!({}));
+    if let Value::Object(m) = &mut meta {
+        m.remove("source");
+    }
+    json!({
+        "sections": sections,
+        "meta_json": meta.to_string(),
+    })
+}
+
+/// Whether XML 1.0 can hold a character.
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Refuses a string XML 1.0 cannot hold, naming where it is.
+fn check_xml_chars(v: &Value, pointer: &mut String) -> Result<(), Error> {
+    match v {
+        Value::String(s) => match s.chars().find(|c| !xml_char(*c)) {
+            None => Ok(()),
+            Some(c) => Err(Error::Invalid {
+                findings: vec![Finding {
+                    kind: "write",
+                    rule: "xml_char".into(),
+                    severity: Severity::Error,
+                    status: None,
+                    pointer: pointer.clone(),
+                    cells: Vec::new(),
+                    place: None,
+                    values: None,
+                    message: format!(
+                        "U+{:04X} cannot be written in a Word document (XML 1.0 has no such character)",
+                        c as u32
+                    ),
+                    rule_text: None,
+                    source: None,
+                }],
+            }),
+        },
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                check_xml_chars(x, pointer)?;
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        Value::Object(m) => {
+            for (k, x) in m {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                check_xml_chars(x, pointer)?;
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `{{lines text}}`: text as runs' content, each line break a `<w:br/>`,
+/// each tab a `<w:tab/>`, all of it escaped. Used inside `<w:r>`.
+fn lines_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let v = h
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("lines", 0))?;
+    let text = match v.value() {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let mut first = true;
+    for line in text.split('\n') {
+        if !first {
+            out.write("<w:br/>")?;
+        }
+        first = false;
+        let mut first_piece = true;
+        for piece in line.split('\t') {
+            if !first_piece {
+                out.write("<w:tab/>")?;
+            }
+            first_piece = false;
+            if !piece.is_empty() {
+                out.write("<w:t xml:space=\"preserve\">")?;
+                out.write(&quick_xml::escape::escape(piece))?;
+                out.write("</w:t>")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A Handlebars registry set up for WordprocessingML: strict, XML-escaped,
+/// with the helpers templates may use.
+pub fn registry() -> Handlebars<'static> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.set_prevent_indent(true);
+    hb.register_escape_fn(|s| quick_xml::escape::escape(s).into_owned());
+    hb.register_helper("lines", Box::new(lines_helper));
+    hb
+}
+
+fn template_error(t: &Template, part: &str, e: impl std::fmt::Display) -> Error {
+    Error::Template {
+        place: format!("{} {part}", t.name),
+        message: e.to_string(),
+    }
+}
+
+/// Renders a report with a template into DOCX bytes. The report is taken
+/// as valid (validate it first).
+pub fn render(report: &Report, t: &Template) -> Result<Rendered, Error> {
+    let ctx = context(report)?;
+    let mut hb = registry();
+    for (name, source) in &t.partials {
+        hb.register_partial(name, source)
+            .map_err(|e| template_error(t, &format!("partials/{name}.hbs"), e))?;
+    }
+    for (name, p) in &t.parts {
+        if let Part::Source(s) = p {
+            hb.register_template_string(name, s)
+                .map_err(|e| template_error(t, name, e))?;
+        }
+    }
+    let findings = edition_warnings(report, t);
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for (name, p) in &t.parts {
+        let rendered;
+        let bytes: &[u8] = match p {
+            Part::Raw(b) => b,
+            Part::Source(_) => {
+                rendered = hb
+                    .render(name, &ctx)
+                    .map_err(|e| render_error(t, name, &e))?;
+                well_formed(&rendered).map_err(|m| template_error(t, name, m))?;
+                rendered.as_bytes()
+            }
+        };
+        zip.start_file(name.as_str(), options)
+            .and_then(|_| zip.write_all(bytes).map_err(Into::into))
+            .map_err(|e| Error::Usage(format!("cannot write the DOCX package: {e}")))?;
+    }
+    let bytes = zip
+        .finish()
+        .map_err(|e| Error::Usage(format!("cannot write the DOCX package: {e}")))?
+        .into_inner();
+    Ok(Rendered { bytes, findings })
+}
+
+/// A render error in words: where in the template, and what was missing.
+fn render_error(t: &Template, part: &str, e: &handlebars::RenderError) -> Error {
+    let at = match (e.line_no, e.column_no) {
+        (Some(l), Some(c)) => format!(" line {l}, column {c}"),
+        _ => String::new(),
+    };
+    let name = e.template_name.as_deref().unwrap_or(part);
+    let reason = e.reason().to_string();
+    let message = match e.reason() {
+        RenderErrorReason::MissingVariable(Some(path)) => format!(
+            "the template asks for {path}, which this report does not have (in strict mode a missing field is an error)"
+        ),
+        _ => reason,
+    };
+    Error::Template {
+        place: format!("{} {name}{at}", t.name),
+        message,
+    }
+}
+
+/// Checks that a rendered part is well-formed XML with no DOCTYPE.
+fn well_formed(xml: &str) -> Result<(), String> {
+    let mut reader = Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0usize;
+    loop {
+        let at = reader.buffer_position();
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(Event::DocType(_)) => return Err("the rendered part has a DOCTYPE".into()),
+            Ok(Event::Start(_)) => depth += 1,
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(_) => {}
+            Err(e) => {
+                let before = &xml.as_bytes()[..(at as usize).min(xml.len())];
+                let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                return Err(format!(
+                    "the rendered part is not well-formed XML near line {line}: {e}"
+                ));
+            }
+        }
+    }
+    if depth != 0 {
+        return Err("the rendered part is not well-formed XML: an element is never closed".into());
+    }
+    Ok(())
+}
+
+/// The editions of the report's tables and blocks, with where each is.
+pub fn editions(report: &Value) -> Vec<(String, Edition)> {
+    let mut out = Vec::new();
+    let mut push = |pointer: &str, label: &str| {
+        if let Some(e) = report.pointer(pointer).and_then(Value::as_str) {
+            let e = if e == "2019" {
+                Edition::E2019
+            } else {
+                Edition::E2021
+            };
+            out.push((label.to_owned(), e));
+        }
+    };
+    for l in crate::layout::TABLE2.iter().step_by(2) {
+        if let Some((key, title)) = l.block {
+            push(
+                &format!("/sections/proactive/table/{key}/edition"),
+                &format!("{} · {title}", SECTION_HEADINGS[1]),
+            );
+        }
+    }
+    push("/sections/applications/table/edition", SECTION_HEADINGS[2]);
+    out.dedup();
+    out
+}
+
+fn edition_warnings(report: &Report, t: &Template) -> Vec<Finding> {
+    let Some(edition) = t.edition else {
+        return Vec::new();
+    };
+    let Ok(value) = serde_json::to_value(report) else {
+        return Vec::new();
+    };
+    editions(&value)
+        .into_iter()
+        .filter(|(_, e)| *e != edition)
+        .map(|(place, e)| Finding {
+            kind: "write",
+            rule: "edition".into(),
+            severity: Severity::Warning,
+            status: None,
+            pointer: String::new(),
+            cells: Vec::new(),
+            place: None,
+            values: None,
+            message: format!(
+                "{place} follows the {} edition; it is printed in that edition's official layout, in template {} ({} edition)",
+                e.as_str(),
+                t.name,
+                edition.as_str()
+            ),
+            rule_text: None,
+            source: None,
+        })
+        .collect()
+}
+
+/// The report as a printed document can carry it: without where it was read
+/// from (`meta.source`, `sources`), and with the official heading on each
+/// section that had none. Reading back what [`render`] wrote with a built-in
+/// template gives exactly this.
+pub fn printable(report: &Report) -> Report {
+    let mut r = report.clone();
+    r.meta.source = None;
+    r.sources.clear();
+    r.schema = None;
+    let s = &mut r.sections;
+    let fill = |h: &mut Option<String>, i: usize| {
+        h.get_or_insert_with(|| SECTION_HEADINGS[i].to_owned());
+    };
+    if let Some(x) = &mut s.overview {
+        fill(&mut x.heading, 0);
+    }
+    if let Some(x) = &mut s.proactive {
+        fill(&mut x.heading, 1);
+    }
+    if let Some(x) = &mut s.applications {
+        fill(&mut x.heading, 2);
+    }
+    if let Some(x) = &mut s.reviews {
+        fill(&mut x.heading, 3);
+    }
+    if let Some(x) = &mut s.problems {
+        fill(&mut x.heading, 4);
+    }
+    if let Some(x) = &mut s.other {
+        fill(&mut x.heading, 5);
+    }
+    r
+}
+
+/// The first place two reports differ, as a JSON pointer with both values.
+pub fn first_difference(a: &Report, b: &Report) -> Option<String> {
+    fn walk(a: &Value, b: &Value, at: &mut String) -> Option<String> {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+                for k in keys {
+                    let len = at.len();
+                    at.push('/');
+                    at.push_str(k);
+                    let null = Value::Null;
+                    if let Some(d) = walk(x.get(k).unwrap_or(&null), y.get(k).unwrap_or(&null), at)
+                    {
+                        return Some(d);
+                    }
+                    at.truncate(len);
+                }
+                None
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                    let len = at.len();
+                    at.push_str(&format!("/{i}"));
+                    if let Some(d) = walk(p, q, at) {
+                        return Some(d);
+                    }
+                    at.truncate(len);
+                }
+                None
+            }
+            _ if a == b => None,
+            _ => Some(format!(
+                "{at}: written {}, read back {}",
+                short(a),
+                short(b)
+            )),
+        }
+    }
+    fn short(v: &Value) -> String {
+        let s = v.to_string();
+        if s.chars().count() > 80 {
+            format!("{}…", s.chars().take(80).collect::<String>())
+        } else {
+            s
+        }
+    }
+    let a = serde_json::to_value(a).ok()?;
+    let b = serde_json::to_value(b).ok()?;
+    walk(&a, &b, &mut String::new())
+}
