@@ -597,12 +597,12 @@ fn template_command(cmd: TemplateCommand) -> io::Result<u8> {
                 );
                 0
             } else {
+                let n = problems.len();
+                let what = if n == 1 { "tag names" } else { "tags name" };
                 let _ = writeln!(
                     io::stderr(),
-                    "{}: {} tag{} name no field of the report",
-                    t.name,
-                    problems.len(),
-                    plural(problems.len())
+                    "{}: {n} {what} no field of the report",
+                    t.name
                 );
                 1
             }

@@ -598,3 +598,97 @@ fn what_cannot_be_done_is_refused_before_reading() {
         .code(2)
         .stderr(predicate::str::contains("writing xml is not supported yet"));
 }
+
+/// A written document read back to JSON by the CLI.
+fn read_back(docx: &Path) -> Value {
+    let out = xxgk().arg("convert").arg(docx).assert().success();
+    serde_json::from_slice(&out.get_output().stdout).unwrap()
+}
+
+#[test]
+fn convert_writes_docx_that_reads_back_to_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("seed.docx");
+    xxgk()
+        .args(["convert", fixture(SEED).to_str().unwrap(), "-o"])
+        .arg(&docx)
+        .assert()
+        .success();
+    let mut back = read_back(&docx);
+    let mut want = seed_value();
+    for v in [&mut back, &mut want] {
+        v["meta"].as_object_mut().unwrap().remove("source");
+    }
+    assert_eq!(back, want);
+}
+
+#[test]
+fn templates_are_listed_exported_and_checked() {
+    xxgk().args(["template", "list"]).assert().success().stdout(
+        predicate::str::contains("official-2019").and(predicate::str::contains("official-2021")),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let exported = dir.path().join("mine");
+    xxgk()
+        .args(["template", "export", "official-2021"])
+        .arg(&exported)
+        .assert()
+        .success();
+    assert!(exported.join("word/document.xml.hbs").exists());
+    assert!(exported.join("partials/grid.hbs").exists());
+    // Exporting again over it is refused.
+    xxgk()
+        .args(["template", "export", "official-2021"])
+        .arg(&exported)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exists"));
+    xxgk()
+        .args(["template", "check"])
+        .arg(&exported)
+        .assert()
+        .success();
+    // The exported folder is a template: edit it, and the output follows.
+    let doc = exported.join("word/document.xml.hbs");
+    let source = fs::read_to_string(&doc).unwrap();
+    fs::write(
+        &doc,
+        source.replace(
+            "<w:body>",
+            "<w:body><w:p><w:r><w:t>{{meta.year}}年（内部稿）</w:t></w:r></w:p>",
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("mine.docx");
+    xxgk()
+        .args(["convert", fixture(SEED).to_str().unwrap(), "--template"])
+        .arg(&exported)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let back = read_back(&out);
+    assert_eq!(back["preamble"][0]["text"], "2020年（内部稿）");
+    // A tag naming no field: reported with its place, exit 1.
+    fs::write(
+        &doc,
+        source.replace("{{#each preamble}}", "{{#each preambel}}"),
+    )
+    .unwrap();
+    xxgk()
+        .args(["template", "check"])
+        .arg(&exported)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "word/document.xml.hbs line 7, column 1: {{preambel}}: the report has no field “preambel” here",
+        ));
+    xxgk()
+        .args(["convert", fixture(SEED).to_str().unwrap(), "--template"])
+        .arg(&exported)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("preambel"));
+}

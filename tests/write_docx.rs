@@ -307,3 +307,109 @@ proptest! {
         prop_assert!(want == got, "{}", first_difference(&want, &got).unwrap_or_default());
     }
 }
+
+// ------------------------------------------------------------ own templates
+
+fn custom_template() -> PathBuf {
+    root().join("tests/fixtures/templates/custom-split-tags.docx")
+}
+
+/// Paragraph texts and table rows of a DOCX, as xxgk reads it.
+fn read_doc(docx: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let doc = xxgk::read::docx::read(docx).unwrap();
+    let mut paragraphs = Vec::new();
+    let mut rows = Vec::new();
+    for b in doc.blocks {
+        match b {
+            xxgk::doc::Block::Paragraph(p) => paragraphs.push(p.text),
+            xxgk::doc::Block::Table(t) => rows.extend(
+                t.rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| c.text.clone()).collect()),
+            ),
+        }
+    }
+    (paragraphs, rows)
+}
+
+#[test]
+fn a_template_typed_in_a_word_processor_renders_with_tags_split_across_runs() {
+    let t = template::load(&custom_template()).unwrap();
+    assert!(xxgk::write::check::check(&t).is_empty());
+    let value = fixture("huaian-2024.json");
+    let checked = load(&serde_json::to_vec(&value).unwrap(), Format::Json).unwrap();
+    let docx = checked
+        .write(
+            Format::Docx,
+            &WriteOptions {
+                template: Some(t),
+                no_verify: false,
+            },
+        )
+        .unwrap()
+        .bytes;
+    let (paragraphs, rows) = read_doc(&docx);
+    assert_eq!(paragraphs[1], "发布机构：淮安市人民政府；年度：2024。");
+    assert_eq!(
+        paragraphs[2],
+        "标题：淮安市人民政府2024年政府信息公开工作年度报告"
+    );
+    // One paragraph per overview block; the tag-only paragraphs are gone.
+    let body = value["sections"]["overview"]["body"].as_array().unwrap();
+    for (i, b) in body.iter().enumerate() {
+        assert_eq!(
+            paragraphs[3 + i],
+            format!(
+                "〔{}〕{}",
+                b["type"].as_str().unwrap(),
+                b["text"].as_str().unwrap()
+            )
+        );
+    }
+    assert_eq!(
+        paragraphs[3 + body.len()],
+        "申请情况：本年新收 3119 件，上年结转 34 件。"
+    );
+    // The table's loop row is repeated once per section.
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    assert_eq!(
+        rows[3],
+        vec!["applications", "三、收到和处理政府信息公开申请情况"]
+    );
+    // Everything but the document body is the template's own bytes
+    // ([Content_Types].xml moved first, where Word puts it).
+    let original: std::collections::BTreeMap<String, Vec<u8>> =
+        entries(&fs::read(custom_template()).unwrap())
+            .into_iter()
+            .collect();
+    let written: std::collections::BTreeMap<String, Vec<u8>> = entries(&docx).into_iter().collect();
+    assert_eq!(
+        original.keys().collect::<Vec<_>>(),
+        written.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &original {
+        if name != "word/document.xml" {
+            assert!(written[name] == *bytes, "{name} changed");
+        }
+    }
+}
+
+#[test]
+fn a_template_asking_for_a_missing_field_is_an_error_naming_it() {
+    let t = template::load(&custom_template()).unwrap();
+    let mut value = fixture("huaian-2024.json");
+    value["meta"].as_object_mut().unwrap().remove("agency");
+    let checked = load(&serde_json::to_vec(&value).unwrap(), Format::Json).unwrap();
+    let e = checked
+        .write(
+            Format::Docx,
+            &WriteOptions {
+                template: Some(t),
+                no_verify: false,
+            },
+        )
+        .unwrap_err();
+    let message = e.to_string();
+    assert!(message.contains("word/document.xml"), "{message}");
+    assert!(message.contains("meta.agency"), "{message}");
+}

@@ -10,7 +10,7 @@
 use std::fmt;
 
 use handlebars::template::{
-    DecoratorTemplate, HelperTemplate, Parameter, Template as Ast, TemplateElement,
+    BlockParam, DecoratorTemplate, HelperTemplate, Parameter, Template as Ast, TemplateElement,
 };
 use serde_json::{Value, json};
 
@@ -47,7 +47,8 @@ fn view_schema() -> Value {
     let block = json!({"$ref": "#/$defs/block"});
     let cell = json!({"type": "object", "properties": {
         "text": {"type": "string"}, "span": {"type": "integer"}, "merge": {"type": "string"},
-        "width": {"type": "integer"}, "role": {"type": "string"}}});
+        "width": {"type": "integer"}, "role": {"type": "string"},
+        "align": {"type": "string"}}});
     json!({"type": "object", "properties": {
         "meta_json": {"type": "string"},
         "sections": {"type": "array", "items": {"type": "object", "properties": {
@@ -69,6 +70,8 @@ struct Checker<'a> {
     problems: Vec<Problem>,
     /// Partials being walked, against endless recursion.
     partial_depth: usize,
+    /// Names a partial's hash or a block's `as |…|` gives, in scope.
+    locals: Vec<String>,
 }
 
 /// Every tag of the template that names no field of the report.
@@ -83,6 +86,7 @@ pub fn check(t: &Template) -> Vec<Problem> {
         template: t,
         problems: Vec::new(),
         partial_depth: 0,
+        locals: Vec::new(),
     };
     let root = vec![c.schema.clone()];
     for (name, p) in &t.parts {
@@ -210,6 +214,12 @@ impl Checker<'_> {
             .filter(|s| !s.is_empty() && *s != "this")
             .map(|s| s.trim_start_matches('[').trim_end_matches(']'))
             .collect();
+        if segs
+            .first()
+            .is_some_and(|s| self.locals.iter().any(|l| l == s))
+        {
+            return Some(Vec::new()); // a block parameter: not checked further
+        }
         for (i, seg) in segs.iter().enumerate() {
             let next = self.field(&ctx, seg);
             if next.is_empty() {
@@ -323,9 +333,21 @@ impl Checker<'_> {
         if let Some(c) = inner {
             inner_stack.push(c);
         }
+        let params: Vec<String> = match &ht.block_param {
+            Some(BlockParam::Single(p)) => p.as_name().into_iter().map(str::to_owned).collect(),
+            Some(BlockParam::Pair((a, b))) => [a, b]
+                .iter()
+                .filter_map(|p| p.as_name())
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let n = params.len();
+        self.locals.extend(params);
         if let Some(t) = &ht.template {
             self.walk(t, part, &inner_stack);
         }
+        self.locals.truncate(self.locals.len() - n);
         if let Some(t) = &ht.inverse {
             self.walk(t, part, stack);
         }
@@ -360,6 +382,11 @@ impl Checker<'_> {
         if self.partial_depth > 8 {
             return;
         }
+        for p in dt.hash.values() {
+            self.param(p, stack, part, at);
+        }
+        let n = dt.hash.len();
+        self.locals.extend(dt.hash.keys().cloned());
         self.partial_depth += 1;
         if let Ok(ast) = Ast::compile(&source) {
             let mut inner = stack.to_vec();
@@ -367,6 +394,7 @@ impl Checker<'_> {
             self.walk(&ast, &format!("partials/{name}.hbs"), &inner);
         }
         self.partial_depth -= 1;
+        self.locals.truncate(self.locals.len() - n);
     }
 
     fn walk(&mut self, ast: &Ast, part: &str, stack: &[Vec<Value>]) {

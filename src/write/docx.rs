@@ -19,6 +19,7 @@
 //! bytes.
 
 use std::io::{Cursor, Write};
+use std::sync::OnceLock;
 
 use handlebars::{
     Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
@@ -57,7 +58,7 @@ pub struct Rendered {
 pub fn context(report: &Report) -> Result<Value, Error> {
     let mut value = serde_json::to_value(report)
         .map_err(|e| Error::Usage(format!("cannot serialise report: {e}")))?;
-    check_xml_chars(&value, &mut String::new())?;
+    check_xml_chars(&value)?;
     let view = view(&value);
     if let Value::Object(m) = &mut value {
         m.insert("view".into(), view);
@@ -105,50 +106,48 @@ fn xml_char(c: char) -> bool {
 }
 
 /// Refuses a string XML 1.0 cannot hold, naming where it is.
-fn check_xml_chars(v: &Value, pointer: &mut String) -> Result<(), Error> {
-    match v {
-        Value::String(s) => match s.chars().find(|c| !xml_char(*c)) {
-            None => Ok(()),
-            Some(c) => Err(Error::Invalid {
-                findings: vec![Finding {
-                    kind: "write",
-                    rule: "xml_char".into(),
-                    severity: Severity::Error,
-                    status: None,
-                    pointer: pointer.clone(),
-                    cells: Vec::new(),
-                    place: None,
-                    values: None,
-                    message: format!(
-                        "U+{:04X} cannot be written in a Word document (XML 1.0 has no such character)",
-                        c as u32
-                    ),
-                    rule_text: None,
-                    source: None,
-                }],
+fn check_xml_chars(v: &Value) -> Result<(), Error> {
+    /// The path to the first bad string, innermost step first.
+    fn find(v: &Value) -> Option<(Vec<String>, char)> {
+        match v {
+            Value::String(s) => s.chars().find(|c| !xml_char(*c)).map(|c| (Vec::new(), c)),
+            Value::Array(a) => a.iter().enumerate().find_map(|(i, x)| {
+                find(x).map(|(mut path, c)| {
+                    path.push(i.to_string());
+                    (path, c)
+                })
             }),
-        },
-        Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
-                check_xml_chars(x, pointer)?;
-                pointer.truncate(len);
-            }
-            Ok(())
+            Value::Object(m) => m.iter().find_map(|(k, x)| {
+                find(x).map(|(mut path, c)| {
+                    path.push(k.replace('~', "~0").replace('/', "~1"));
+                    (path, c)
+                })
+            }),
+            _ => None,
         }
-        Value::Object(m) => {
-            for (k, x) in m {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                check_xml_chars(x, pointer)?;
-                pointer.truncate(len);
-            }
-            Ok(())
-        }
-        _ => Ok(()),
     }
+    let Some((path, c)) = find(v) else {
+        return Ok(());
+    };
+    let pointer: String = path.iter().rev().map(|s| format!("/{s}")).collect();
+    Err(Error::Invalid {
+        findings: vec![Finding {
+            kind: "write",
+            rule: "xml_char".into(),
+            severity: Severity::Error,
+            status: None,
+            pointer,
+            cells: Vec::new(),
+            place: None,
+            values: None,
+            message: format!(
+                "U+{:04X} cannot be written in a Word document (XML 1.0 has no such character)",
+                c as u32
+            ),
+            rule_text: None,
+            source: None,
+        }],
+    })
 }
 
 /// `{{lines text}}`: text as runs' content, each line break a `<w:br/>`,
@@ -208,38 +207,87 @@ fn template_error(t: &Template, part: &str, e: impl std::fmt::Display) -> Error 
     }
 }
 
-/// Renders a report with a template into DOCX bytes. The report is taken
-/// as valid (validate it first).
-pub fn render(report: &Report, t: &Template) -> Result<Rendered, Error> {
-    let ctx = context(report)?;
-    let mut hb = registry();
+/// Compiles a template's sources and partials into a registry, each part
+/// under `prefix` + its name.
+fn compile(t: &Template, hb: &mut Handlebars<'static>, prefix: &str) -> Result<(), Error> {
     for (name, source) in &t.partials {
         hb.register_partial(name, source)
             .map_err(|e| template_error(t, &format!("partials/{name}.hbs"), e))?;
     }
     for (name, p) in &t.parts {
         if let Part::Source(s) = p {
-            hb.register_template_string(name, s)
+            hb.register_template_string(&format!("{prefix}{name}"), s)
                 .map_err(|e| template_error(t, name, e))?;
         }
     }
-    let findings = edition_warnings(report, t);
+    Ok(())
+}
+
+/// The built-in templates, compiled once. Their partials share names, so
+/// each built-in template has a registry of its own.
+fn builtin_registry(name: &str) -> Option<&'static Handlebars<'static>> {
+    static REGISTRIES: OnceLock<Vec<(&'static str, Handlebars<'static>)>> = OnceLock::new();
+    REGISTRIES
+        .get_or_init(|| {
+            crate::write::template::BUILTIN
+                .iter()
+                .map(|n| {
+                    let t = crate::write::template::builtin(n).expect("built in");
+                    let mut hb = registry();
+                    compile(&t, &mut hb, "").expect("the built-in templates compile");
+                    (*n, hb)
+                })
+                .collect()
+        })
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, hb)| hb)
+}
+
+/// Renders a report with a template into DOCX bytes. The report is taken
+/// as valid (validate it first).
+pub fn render(report: &Report, t: &Template) -> Result<Rendered, Error> {
+    let value = context(report)?;
+    let findings = edition_warnings(&value, t);
+    // From the value itself: `Context::wraps` would serialise it again.
+    let ctx = Context::from(value);
+    let own;
+    let hb = match builtin_registry(&t.name).filter(|_| t.builtin) {
+        Some(hb) => hb,
+        None => {
+            let mut hb = registry();
+            compile(t, &mut hb, "")?;
+            own = hb;
+            &own
+        }
+    };
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
+    // Fixed times and modes, so that equal input gives equal bytes. Small
+    // parts are stored: deflating a few hundred bytes costs more than it
+    // saves; the large ones are deflated at a fast level.
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
+    let deflated = stored
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
     for (name, p) in &t.parts {
         let rendered;
         let bytes: &[u8] = match p {
             Part::Raw(b) => b,
             Part::Source(_) => {
                 rendered = hb
-                    .render(name, &ctx)
+                    .render_with_context(name, &ctx)
                     .map_err(|e| render_error(t, name, &e))?;
                 well_formed(&rendered).map_err(|m| template_error(t, name, m))?;
                 rendered.as_bytes()
             }
+        };
+        let options = if bytes.len() < STORE_BELOW {
+            stored
+        } else {
+            deflated
         };
         zip.start_file(name.as_str(), options)
             .and_then(|_| zip.write_all(bytes).map_err(Into::into))
@@ -251,6 +299,9 @@ pub fn render(report: &Report, t: &Template) -> Result<Rendered, Error> {
         .into_inner();
     Ok(Rendered { bytes, findings })
 }
+
+/// Parts smaller than this are stored rather than deflated.
+const STORE_BELOW: usize = 2048;
 
 /// A render error in words: where in the template, and what was missing.
 fn render_error(t: &Template, part: &str, e: &handlebars::RenderError) -> Error {
@@ -326,14 +377,11 @@ pub fn editions(report: &Value) -> Vec<(String, Edition)> {
     out
 }
 
-fn edition_warnings(report: &Report, t: &Template) -> Vec<Finding> {
+fn edition_warnings(value: &Value, t: &Template) -> Vec<Finding> {
     let Some(edition) = t.edition else {
         return Vec::new();
     };
-    let Ok(value) = serde_json::to_value(report) else {
-        return Vec::new();
-    };
-    editions(&value)
+    editions(value)
         .into_iter()
         .filter(|(_, e)| *e != edition)
         .map(|(place, e)| Finding {

@@ -42,6 +42,9 @@ pub struct GridCell {
     /// `title` (a block title of table 2), `header`, `label`, `value` or
     /// `note` (table 3's 勾稽关系 cell).
     pub role: &'static str,
+    /// `left` for text that reads as a line (row labels, the note); none
+    /// (centred) for values, headers and the merged group labels.
+    pub align: Option<&'static str>,
 }
 
 /// Text width of an A4 page with the official margins (28 mm left, 26 mm
@@ -76,12 +79,18 @@ impl Builder {
             .iter()
             .take(span)
             .sum();
+        let align = match role {
+            "note" => Some("left"),
+            "label" if merge.is_none() => Some("left"),
+            _ => None,
+        };
         row.cells.push(GridCell {
             text,
             span: (span > 1).then_some(span),
             merge,
             width,
             role,
+            align,
         });
     }
 

@@ -67,7 +67,6 @@ const FILES: &[(&str, &[u8])] = embedded![
     "package/word/styles.xml",
     "partials/block.hbs",
     "partials/grid.hbs",
-    "partials/section.hbs",
     "official-2019/template.json",
     "official-2021/template.json",
 ];
