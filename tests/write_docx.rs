@@ -193,6 +193,7 @@ fn text() -> impl Strategy<Value = String> {
         Just("2024年".to_owned()),
         "[a-z0-9]{1,6}",
         "[\u{4e00}-\u{4fff}]{1,12}",
+        "[\u{4e00}-\u{9fa5}，。]{200,600}",
     ];
     proptest::collection::vec(piece, 1..8).prop_map(|pieces| {
         let s: String = pieces.concat();
@@ -392,6 +393,13 @@ fn a_template_typed_in_a_word_processor_renders_with_tags_split_across_runs() {
             assert!(written[name] == *bytes, "{name} changed");
         }
     }
+}
+
+#[test]
+fn a_form_without_tags_is_not_taken_for_a_template() {
+    let form = fs::read(root().join("tests/fixtures/docx/seed-python-docx.docx")).unwrap();
+    let e = template::from_docx(&form, "form.docx".into()).unwrap_err();
+    assert!(e.to_string().contains("no {{…}} tags"), "{e}");
 }
 
 #[test]

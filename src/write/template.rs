@@ -335,6 +335,12 @@ pub fn from_docx(bytes: &[u8], name: String) -> Result<Template, Error> {
             message: "no word/document.xml: this zip is not a Word document".into(),
         });
     }
+    if !parts.iter().any(|(_, p)| matches!(p, Part::Source(_))) {
+        return Err(Error::Template {
+            place: name,
+            message: "the document has no {{…}} tags, so there is nothing to fill in; filling an untagged form by its labels is not supported yet".into(),
+        });
+    }
     Ok(Template {
         name,
         description: String::new(),
