@@ -421,3 +421,39 @@ fn a_template_asking_for_a_missing_field_is_an_error_naming_it() {
     assert!(message.contains("word/document.xml"), "{message}");
     assert!(message.contains("meta.agency"), "{message}");
 }
+
+#[test]
+fn a_title_edited_after_writing_wins_over_the_declared_metadata() {
+    let (report, _, docx) = round_trip(&fixture("huaian-2024.json"));
+    let old = report.meta.title.clone().unwrap();
+    let new = old.replace("2024", "2025");
+    // The same package with the printed title edited, as in Word.
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in entries(&docx) {
+        let bytes = if name == "word/document.xml" {
+            String::from_utf8(bytes)
+                .unwrap()
+                .replace(&old, &new)
+                .into_bytes()
+        } else {
+            bytes
+        };
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &bytes).unwrap();
+    }
+    let edited = out.finish().unwrap().into_inner();
+    let back = load(&edited, Format::Docx).unwrap();
+    assert_eq!(back.report.meta.title.as_deref(), Some(new.as_str()));
+    assert_eq!(back.report.meta.year, Some(2025));
+    assert!(
+        back.findings
+            .iter()
+            .any(|f| f.rule == "meta" && f.message.contains("edited")),
+        "{:?}",
+        back.findings
+    );
+    // Unedited, the declared metadata stands and nothing is said.
+    let same = load(&docx, Format::Docx).unwrap();
+    assert!(same.findings.iter().all(|f| f.rule != "meta"));
+}

@@ -321,7 +321,7 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
         .iter()
         .map(|(p, t)| text_block(p, t))
         .collect();
-    let meta = metadata(doc, hints, outline.title, &preamble);
+    let meta = metadata(doc, hints, outline.title, &preamble, &mut findings);
     Recognized {
         report: Report {
             schema: None,
@@ -499,20 +499,41 @@ pub(crate) fn read_warning(code: &str, place: Option<Place>, loc: Loc, message: 
 
 /// Title, agency, year and date: from the caller, then the document's own
 /// text, then what the reader found around it (an HTML page's metadata).
-fn metadata(doc: &Doc, hints: &Hints, title: Option<String>, preamble: &[Block]) -> Meta {
+fn metadata(
+    doc: &Doc,
+    hints: &Hints,
+    title: Option<String>,
+    preamble: &[Block],
+    findings: &mut Vec<Finding>,
+) -> Meta {
     let source = hints.format.map(|format| Source {
         file: hints.file.clone(),
         format,
     });
-    // What the file declares outright is not second-guessed from its text.
+    // What the file declares outright is not second-guessed from its text,
+    // unless the text was changed since: a declared title that is not the
+    // printed one means the document was edited after it was written.
     if let Some(d) = &doc.declared {
-        return Meta {
-            title: hints.title.clone().or_else(|| d.title.clone()),
-            agency: hints.agency.clone().or_else(|| d.agency.clone()),
-            year: hints.year.or(d.year),
-            published: d.published.clone(),
-            source,
-        };
+        if d.title == title {
+            return Meta {
+                title: hints.title.clone().or_else(|| d.title.clone()),
+                agency: hints.agency.clone().or_else(|| d.agency.clone()),
+                year: hints.year.or(d.year),
+                published: d.published.clone(),
+                source,
+            };
+        }
+        findings.push(read_warning(
+            "meta",
+            None,
+            Loc::Unknown,
+            format!(
+                "the document's {} property gives the title {:?}, but the title printed is {:?}: edited since it was written? The metadata is read from the text instead",
+                crate::read::docx::DECLARED_PROPERTY,
+                d.title.as_deref().unwrap_or(""),
+                title.as_deref().unwrap_or("")
+            ),
+        ));
     }
     let title = hints
         .title
