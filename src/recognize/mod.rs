@@ -171,8 +171,10 @@ fn is_chrome(text: &str) -> bool {
     if !at_most(text, 20) {
         return false;
     }
+    static FOLDED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let chrome = FOLDED.get_or_init(|| CHROME.iter().map(|c| fold(c)).collect());
     let f = fold(text);
-    CHROME.iter().any(|c| fold(c) == f)
+    chrome.contains(&f)
 }
 
 /// Strips chrome glued to the end of a paragraph.
