@@ -329,7 +329,7 @@ struct Grid<'a> {
 
 impl<'a> Grid<'a> {
     fn new(l: &'a Layout, report: &'a Value) -> Option<Grid<'a>> {
-        let table = report.pointer(l.pointer)?;
+        let table = layout::at(report, l.pointer)?;
         let mut cells = Vec::with_capacity(l.rows.len() * l.columns.len());
         for r in l.rows {
             let row = r.path.split('.').try_fold(table, |v, k| v.get(k));
