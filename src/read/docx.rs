@@ -134,6 +134,16 @@ fn xml_error(part: &str, text: &str, offset: u64, message: impl std::fmt::Displa
     }
 }
 
+/// The local part of an element's or attribute's name (`w:p` -> `p`), as
+/// [`QName::local_name`](quick_xml::name::QName::local_name) gives it, by a
+/// byte loop: names are a few characters long, every event has one.
+fn local(name: &str) -> &str {
+    match name.bytes().position(|b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
 /// An attribute's value by its local name, unescaped (borrowed when it needs
 /// no unescaping). The first attribute with the name is the one read, so
 /// duplicates are not looked for.
@@ -141,7 +151,7 @@ fn attr<'e>(e: &'e BytesStart, local: &str) -> Option<Cow<'e, str>> {
     let mut attributes = e.attributes();
     attributes.with_checks(false);
     attributes.flatten().find_map(|a| {
-        (a.key.local_name().as_ref() == local)
+        (self::local(a.key.as_ref()) == local)
             .then(|| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
     })?
 }
@@ -363,8 +373,8 @@ impl Body {
                     if skip.is_some() {
                         continue;
                     }
-                    let qname = e.local_name();
-                    let name: &str = qname.as_ref();
+                    let qname = e.name();
+                    let name = local(qname.as_ref());
                     if body.skips(name) {
                         skip = Some(depth);
                         continue;
@@ -373,8 +383,8 @@ impl Body {
                     in_text = name == "t";
                 }
                 Event::Empty(e) if skip.is_none() => {
-                    let qname = e.local_name();
-                    let name: &str = qname.as_ref();
+                    let qname = e.name();
+                    let name = local(qname.as_ref());
                     if !body.skips(name) {
                         body.start(name, &e, true)?;
                         body.end(name)?;
@@ -384,7 +394,7 @@ impl Body {
                     if skip == Some(depth) {
                         skip = None;
                     } else if skip.is_none() {
-                        body.end(e.local_name().as_ref())?;
+                        body.end(local(e.name().as_ref()))?;
                     }
                     in_text = false;
                     depth = depth.saturating_sub(1);
