@@ -99,6 +99,7 @@ fn bench(c: &mut Criterion) {
             "huaian-2024-python-docx.docx",
             "tests/fixtures/docx/huaian-2024-python-docx.docx",
         ),
+        ("seed-pandoc.docx", "tests/fixtures/docx/seed-pandoc.docx"),
     ];
     // Warm the compiled schema and rules, so that peaks are per document.
     let _ = to_json(&fixture(docs[0].1), Format::Docx);

@@ -120,19 +120,24 @@ impl Table {
 pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for line in lines {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        if let (Some(a), Some(b)) = (out.chars().last(), line.chars().next())
-            && a.is_ascii_alphanumeric()
-            && b.is_ascii_alphanumeric()
-        {
-            out.push(' ');
-        }
-        out.push_str(line);
+        push_line(&mut out, line);
     }
     out
+}
+
+/// Adds one line to text joined by [`join_lines`].
+pub fn push_line(out: &mut String, line: &str) {
+    let line = line.trim();
+    if line.is_empty() {
+        return;
+    }
+    if let (Some(a), Some(b)) = (out.chars().next_back(), line.chars().next())
+        && a.is_ascii_alphanumeric()
+        && b.is_ascii_alphanumeric()
+    {
+        out.push(' ');
+    }
+    out.push_str(line);
 }
 
 #[cfg(test)]

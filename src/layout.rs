@@ -634,13 +634,28 @@ fn applies(layout: &Layout, report: &Value) -> bool {
         TableId::Proactive => layout.pointer.trim_end_matches("/rows"),
         _ => layout.pointer,
     };
-    let Some(table) = report.pointer(container) else {
+    let Some(table) = at(report, container) else {
         return false;
     };
     match layout.edition {
         None => true,
         Some(e) => table.get("edition").and_then(Value::as_str) == Some(e.as_str()),
     }
+}
+
+/// [`Value::pointer`], without copying each segment to unescape it when it
+/// has nothing to unescape (as the layouts' own pointers do not).
+pub fn at<'a>(report: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let Some(path) = pointer.strip_prefix('/').filter(|_| !pointer.contains('~')) else {
+        return report.pointer(pointer);
+    };
+    path.split('/').try_fold(report, |v, key| match v {
+        Value::Object(map) => map.get(key),
+        Value::Array(list) if !key.starts_with('+') && (key == "0" || !key.starts_with('0')) => {
+            key.parse::<usize>().ok().and_then(|i| list.get(i))
+        }
+        _ => None,
+    })
 }
 
 /// Where a JSON pointer lands in the official tables, in words.

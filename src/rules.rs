@@ -274,14 +274,51 @@ pub fn check(report: &Value) -> Vec<Finding> {
         let Some(grid) = Grid::new(l, report) else {
             continue;
         };
-        for rule in builtin().iter().filter(|r| r.applies_to(l)) {
-            rule.check_grid(&grid, &mut findings);
+        let Some((_, rules)) = plans().iter().find(|(pl, _)| std::ptr::eq(*pl, *l)) else {
+            continue;
+        };
+        for (rule, instances) in rules {
+            rule.check_grid(&grid, instances, &mut findings);
         }
     }
     // Findings in rule order, as the rule file lists them.
     let order = |id: &str| builtin().iter().position(|r| r.id() == id);
     findings.sort_by_key(|f| order(&f.rule));
     findings
+}
+
+/// One comparison a formula makes in one table: in one of its columns
+/// (`for_each: column`) or one of its rows (`for_each: row`).
+struct Instance {
+    lhs: Vec<Resolved>,
+    rhs: Vec<Resolved>,
+    at: At,
+}
+
+#[derive(Clone, Copy)]
+enum At {
+    Column(usize),
+    Row(usize),
+}
+
+/// Per layout, the shipped rules that apply to it, each with the cells its
+/// terms add up, resolved once per process.
+type Plan = (&'static Layout, Vec<(&'static Rule, Vec<Instance>)>);
+
+fn plans() -> &'static [Plan] {
+    static PLANS: OnceLock<Vec<Plan>> = OnceLock::new();
+    PLANS.get_or_init(|| {
+        layout::all()
+            .map(|l| {
+                let rules = builtin()
+                    .iter()
+                    .filter(|r| r.applies_to(l))
+                    .map(|r| (r, r.instances(l)))
+                    .collect();
+                (l, rules)
+            })
+            .collect()
+    })
 }
 
 /// The cells of one table (or block), looked up once: `[row][column]`.
@@ -292,7 +329,7 @@ struct Grid<'a> {
 
 impl<'a> Grid<'a> {
     fn new(l: &'a Layout, report: &'a Value) -> Option<Grid<'a>> {
-        let table = report.pointer(l.pointer)?;
+        let table = layout::at(report, l.pointer)?;
         let mut cells = Vec::with_capacity(l.rows.len() * l.columns.len());
         for r in l.rows {
             let row = r.path.split('.').try_fold(table, |v, k| v.get(k));
@@ -338,6 +375,22 @@ fn reading(v: Option<&Value>) -> Reading {
     }
 }
 
+/// The terms of one side of a formula: each with its sign, the rows (or
+/// columns) it adds up, and its short name.
+type TermSets = Vec<(bool, Vec<usize>, &'static str)>;
+
+/// The terms of one side, each at the grid cells `cell` gives for its rows
+/// (or columns).
+fn resolve(sets: &TermSets, cell: impl Fn(usize) -> (usize, usize)) -> Vec<Resolved> {
+    sets.iter()
+        .map(|(negative, lines, short)| Resolved {
+            negative: *negative,
+            cells: lines.iter().map(|&i| cell(i)).collect(),
+            short,
+        })
+        .collect()
+}
+
 /// One term of a formula, resolved to the grid cells it adds up.
 struct Resolved {
     negative: bool,
@@ -358,11 +411,12 @@ struct Side {
 }
 
 impl Rule {
-    fn check_grid(&self, g: &Grid, out: &mut Vec<Finding>) {
-        let l = g.l;
+    /// The comparisons this rule makes in a layout: each term resolved to
+    /// the grid cells it adds up. Empty for cell predicates.
+    fn instances(&self, l: &'static Layout) -> Vec<Instance> {
         match (&self.check, self.def.for_each) {
-            (Check::Compare { lhs, op, rhs }, ForEach::Column) => {
-                let row_sets = |terms: &[Term]| -> Vec<(bool, Vec<usize>, &'static str)> {
+            (Check::Compare { lhs, rhs, .. }, ForEach::Column) => {
+                let row_sets = |terms: &[Term]| -> TermSets {
                     terms
                         .iter()
                         .map(|t| {
@@ -384,71 +438,71 @@ impl Rule {
                         .collect()
                 };
                 let (lrows, rrows) = (row_sets(lhs), row_sets(rhs));
-                for (ci, c) in l.columns.iter().enumerate() {
-                    let resolve = |sets: &[(bool, Vec<usize>, &'static str)]| -> Vec<Resolved> {
-                        sets.iter()
-                            .map(|(negative, rows, short)| Resolved {
-                                negative: *negative,
-                                cells: rows.iter().map(|&r| (r, ci)).collect(),
-                                short,
-                            })
-                            .collect()
-                    };
-                    let place = || Place {
-                        table: l.title(),
-                        row: None,
-                        column: Some(l.column_label(c)),
-                    };
-                    self.compare(
-                        g,
-                        (&resolve(&lrows), *op, &resolve(&rrows)),
-                        place,
-                        || l.pointer.to_owned(),
-                        out,
-                    );
-                }
+                (0..l.columns.len())
+                    .map(|ci| Instance {
+                        lhs: resolve(&lrows, |r| (r, ci)),
+                        rhs: resolve(&rrows, |r| (r, ci)),
+                        at: At::Column(ci),
+                    })
+                    .collect()
             }
-            (Check::Compare { lhs, op, rhs }, ForEach::Row) => {
-                let cols = |terms: &[Term]| -> Vec<(bool, usize)> {
+            (Check::Compare { lhs, rhs, .. }, ForEach::Row) => {
+                let cols = |terms: &[Term]| -> TermSets {
                     terms
                         .iter()
                         .filter_map(|t| {
                             l.columns
                                 .iter()
                                 .position(|c| c.key == t.name)
-                                .map(|i| (t.negative, i))
+                                .map(|i| (t.negative, vec![i], l.columns[i].label))
                         })
                         .collect()
                 };
                 let (lcols, rcols) = (cols(lhs), cols(rhs));
-                for (ri, r) in l.rows.iter().enumerate() {
-                    if let Some(only) = &self.def.rows
-                        && !only.iter().any(|p| p == r.path)
-                    {
-                        continue;
-                    }
-                    let resolve = |cols: &[(bool, usize)]| -> Vec<Resolved> {
-                        cols.iter()
-                            .map(|&(negative, ci)| Resolved {
-                                negative,
-                                cells: vec![(ri, ci)],
-                                short: l.columns[ci].label,
-                            })
-                            .collect()
+                l.rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| {
+                        self.def
+                            .rows
+                            .as_ref()
+                            .is_none_or(|only| only.iter().any(|p| p == r.path))
+                    })
+                    .map(|(ri, _)| Instance {
+                        lhs: resolve(&lcols, |c| (ri, c)),
+                        rhs: resolve(&rcols, |c| (ri, c)),
+                        at: At::Row(ri),
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn check_grid(&self, g: &Grid, instances: &[Instance], out: &mut Vec<Finding>) {
+        let l = g.l;
+        match (&self.check, self.def.for_each) {
+            (Check::Compare { op, .. }, ForEach::Column | ForEach::Row) => {
+                for i in instances {
+                    let place = || match i.at {
+                        At::Column(ci) => Place {
+                            table: l.title(),
+                            row: None,
+                            column: Some(l.column_label(&l.columns[ci])),
+                        },
+                        At::Row(ri) => Place {
+                            table: l.title(),
+                            row: Some(l.row_label(&l.rows[ri])),
+                            column: None,
+                        },
                     };
-                    let place = || Place {
-                        table: l.title(),
-                        row: Some(l.row_label(r)),
-                        column: None,
+                    let pointer = || match i.at {
+                        At::Column(_) => l.pointer.to_owned(),
+                        At::Row(ri) => {
+                            format!("{}/{}", l.pointer, l.rows[ri].path.replace('.', "/"))
+                        }
                     };
-                    let pointer = || format!("{}/{}", l.pointer, r.path.replace('.', "/"));
-                    self.compare(
-                        g,
-                        (&resolve(&lcols), *op, &resolve(&rcols)),
-                        place,
-                        pointer,
-                        out,
-                    );
+                    self.compare(g, (&i.lhs, *op, &i.rhs), place, pointer, out);
                 }
             }
             (Check::Predicate(p), ForEach::Cell) => {

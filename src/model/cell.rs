@@ -4,6 +4,7 @@
 //! its exact decimal text, so `6719.3835` or `7545.00` keep every digit), or a
 //! piece of text kept verbatim (`/`, `—`, `无`, `6719.3835万元`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -113,7 +114,12 @@ impl Cell {
         if trimmed.is_empty() {
             return Cell::Blank;
         }
-        let folded: String = trimmed.chars().map(fold_digit).collect();
+        // Only full-width digits, points and signs need folding.
+        let folded: Cow<str> = if trimmed.is_ascii() {
+            Cow::Borrowed(trimmed)
+        } else {
+            Cow::Owned(trimmed.chars().map(fold_digit).collect())
+        };
         match Decimal::parse(&folded) {
             Some(d) => Cell::Number(d),
             None => Cell::Text(trimmed.to_owned()),

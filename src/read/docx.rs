@@ -30,7 +30,7 @@ use std::io::{Cursor, Read};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::doc::{Block, Doc, DocMeta, Loc, Paragraph, Table, TableCell, join_lines};
+use crate::doc::{Block, Doc, DocMeta, Loc, Paragraph, Table, TableCell, push_line};
 use crate::error::Error;
 
 /// Most zip entries a document may have (Word writes a few dozen).
@@ -181,7 +181,10 @@ pub(crate) fn part_bytes(
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(corrupt(name, &e.to_string())),
     };
-    let mut bytes = Vec::new();
+    // The size the zip declares is only a hint for the buffer, and a small
+    // one at most: reading stops past the limit whatever it says.
+    const MAX_HINT: u64 = 4 * 1024 * 1024;
+    let mut bytes = Vec::with_capacity(file.size().min(MAX_HINT) as usize + 1);
     file.take(MAX_PART_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| corrupt(name, &format!("cannot be inflated: {e}")))?;
@@ -210,11 +213,24 @@ fn xml_error(part: &str, text: &str, offset: u64, message: impl std::fmt::Displa
     }
 }
 
+/// The local part of an element's or attribute's name (`w:p` -> `p`), as
+/// [`QName::local_name`](quick_xml::name::QName::local_name) gives it, by a
+/// byte loop: names are a few characters long, every event has one.
+fn local(name: &str) -> &str {
+    match name.bytes().position(|b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
 /// An attribute's value by its local name, unescaped (borrowed when it needs
-/// no unescaping).
+/// no unescaping). The first attribute with the name is the one read, so
+/// duplicates are not looked for.
 fn attr<'e>(e: &'e BytesStart, local: &str) -> Option<Cow<'e, str>> {
-    e.attributes().flatten().find_map(|a| {
-        (a.key.local_name().as_ref() == local)
+    let mut attributes = e.attributes();
+    attributes.with_checks(false);
+    attributes.flatten().find_map(|a| {
+        (self::local(a.key.as_ref()) == local)
             .then(|| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
     })?
 }
@@ -368,7 +384,8 @@ struct ParaBuild {
 }
 
 struct CellBuild {
-    lines: Vec<String>,
+    /// The cell's paragraphs, joined as they end.
+    text: String,
     span: u32,
     /// `Some(true)` restart, `Some(false)` continue, `None` no vertical merge.
     vmerge: Option<bool>,
@@ -388,6 +405,8 @@ struct Body {
     /// Paragraphs whose level comes from their style: (block index, styleId).
     styled: Vec<(usize, String)>,
     paras: Vec<ParaBuild>,
+    /// Emptied text buffers of ended paragraphs, for the next ones.
+    spare: Vec<String>,
     tables: Vec<TableBuild>,
     cell: Vec<CellBuild>,
     paragraph_count: u32,
@@ -407,6 +426,7 @@ impl Body {
             blocks: Vec::new(),
             styled: Vec::new(),
             paras: Vec::new(),
+            spare: Vec::new(),
             tables: Vec::new(),
             cell: Vec::new(),
             paragraph_count: 0,
@@ -436,8 +456,8 @@ impl Body {
                     if skip.is_some() {
                         continue;
                     }
-                    let qname = e.local_name();
-                    let name: &str = qname.as_ref();
+                    let qname = e.name();
+                    let name = local(qname.as_ref());
                     if body.skips(name) {
                         skip = Some(depth);
                         continue;
@@ -446,8 +466,8 @@ impl Body {
                     in_text = name == "t";
                 }
                 Event::Empty(e) if skip.is_none() => {
-                    let qname = e.local_name();
-                    let name: &str = qname.as_ref();
+                    let qname = e.name();
+                    let name = local(qname.as_ref());
                     if !body.skips(name) {
                         body.start(name, &e, true)?;
                         body.end(name)?;
@@ -457,7 +477,7 @@ impl Body {
                     if skip == Some(depth) {
                         skip = None;
                     } else if skip.is_none() {
-                        body.end(e.local_name().as_ref())?;
+                        body.end(local(e.name().as_ref()))?;
                     }
                     in_text = false;
                     depth = depth.saturating_sub(1);
@@ -523,7 +543,10 @@ impl Body {
 
     fn start(&mut self, name: &str, e: &BytesStart, empty: bool) -> Result<(), Error> {
         match name {
-            "p" => self.paras.push(ParaBuild::default()),
+            "p" => self.paras.push(ParaBuild {
+                text: self.spare.pop().unwrap_or_default(),
+                ..ParaBuild::default()
+            }),
             "pStyle" => {
                 if let Some(p) = self.paras.last_mut() {
                     p.style = attr(e, "val").map(Cow::into_owned);
@@ -552,7 +575,7 @@ impl Body {
                 }
             }
             "tc" => self.cell.push(CellBuild {
-                lines: Vec::new(),
+                text: String::new(),
                 span: 1,
                 vmerge: None,
                 hmerge_continue: false,
@@ -620,14 +643,14 @@ impl Body {
     fn end_paragraph(&mut self) {
         let Some(p) = self.paras.pop() else { return };
         let ParaBuild {
-            mut text,
+            text: mut buffer,
             style,
             outline,
             floating,
         } = p;
-        if text.trim().len() != text.len() {
-            text = text.trim().to_owned();
-        }
+        let text = buffer.trim().to_owned();
+        buffer.clear();
+        self.spare.push(buffer);
         let has_text = !text.is_empty();
         let lines = std::iter::once(text)
             .chain(floating)
@@ -638,7 +661,13 @@ impl Body {
             return;
         }
         if let Some(cell) = self.cell.last_mut() {
-            cell.lines.extend(lines);
+            for line in lines {
+                if cell.text.is_empty() {
+                    cell.text = line;
+                } else {
+                    push_line(&mut cell.text, &line);
+                }
+            }
             return;
         }
         // The paragraph's own level is not its text boxes'. Level 9 is
@@ -666,12 +695,16 @@ impl Body {
     fn end_table(&mut self, t: TableBuild) {
         // A table inside a cell: its text becomes lines of that cell.
         if let Some(cell) = self.cell.last_mut() {
+            let mut line = String::new();
             for row in &t.rows {
-                let texts: Vec<String> = row
-                    .iter()
-                    .map(|(_, c)| join_lines(c.lines.iter().map(String::as_str)))
-                    .collect();
-                cell.lines.push(texts.join(" "));
+                line.clear();
+                for (i, (_, c)) in row.iter().enumerate() {
+                    if i > 0 {
+                        line.push(' ');
+                    }
+                    line.push_str(&c.text);
+                }
+                push_line(&mut cell.text, &line);
             }
             return;
         }
@@ -685,7 +718,7 @@ impl Body {
         for (r, row) in t.rows.into_iter().enumerate() {
             let mut cells: Vec<TableCell> = Vec::new();
             for (col, c) in row {
-                let text = join_lines(c.lines.iter().map(String::as_str));
+                let text = c.text;
                 if c.hmerge_continue
                     && let Some(prev) = cells.last_mut()
                 {
@@ -698,7 +731,7 @@ impl Body {
                     let origin = &mut out[orow][oidx];
                     origin.rowspan += 1;
                     if !text.is_empty() {
-                        origin.text = join_lines([origin.text.as_str(), text.as_str()]);
+                        push_line(&mut origin.text, &text);
                     }
                     continue;
                 }

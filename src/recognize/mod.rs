@@ -171,8 +171,10 @@ fn is_chrome(text: &str) -> bool {
     if !at_most(text, 20) {
         return false;
     }
+    static FOLDED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let chrome = FOLDED.get_or_init(|| CHROME.iter().map(|c| fold(c)).collect());
     let f = fold(text);
-    CHROME.iter().any(|c| fold(c) == f)
+    chrome.contains(&f)
 }
 
 /// Strips chrome glued to the end of a paragraph.
@@ -198,6 +200,11 @@ fn split_at_headings(text: &str) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut rest = text;
     loop {
+        // Every heading is a numeral 一 to 六 and `、`: text without one
+        // holds none, and is not searched for each.
+        if !has_numbered_item(rest) {
+            break;
+        }
         let next = crate::layout::SECTION_HEADINGS
             .iter()
             .filter_map(|h| rest.find(h).map(|i| (i, *h)))
@@ -216,6 +223,16 @@ fn split_at_headings(text: &str) -> Vec<String> {
         pieces.push(rest.trim_end().to_owned());
     }
     pieces
+}
+
+/// Whether `text` holds `一、` … `六、` anywhere.
+fn has_numbered_item(text: &str) -> bool {
+    text.match_indices('、').any(|(i, _)| {
+        text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| SECTIONS.iter().any(|s| s.numeral() == c))
+    })
 }
 
 fn is_subheading(level: Option<u8>, text: &str) -> bool {

@@ -85,8 +85,9 @@ pub(super) fn split_stream<'d>(
 }
 
 #[derive(Clone, Debug)]
-struct Token {
-    text: String,
+struct Token<'d> {
+    /// The cell's text, borrowed from the document where it is a whole cell.
+    text: Cow<'d, str>,
     /// [`fold`]ed text.
     f: String,
     loc: Loc,
@@ -101,8 +102,14 @@ struct Token {
     value: bool,
 }
 
-impl Token {
-    fn new(text: String, loc: Loc, row_end: bool, glued: bool, para: Option<usize>) -> Token {
+impl<'d> Token<'d> {
+    fn new(
+        text: Cow<'d, str>,
+        loc: Loc,
+        row_end: bool,
+        glued: bool,
+        para: Option<usize>,
+    ) -> Token<'d> {
         // Values are never compared with labels; only labels (and runs of
         // digits cut from glued text) need their folded form.
         let plain_value = !glued && Cell::looks_like_value(&text);
@@ -122,7 +129,7 @@ impl Token {
         .classified()
     }
 
-    fn classified(mut self) -> Token {
+    fn classified(mut self) -> Token<'d> {
         if !self.value {
             self.value = self.classify();
         }
@@ -176,7 +183,7 @@ pub(super) struct Output<'d> {
 
 pub(super) struct TableInput<'d> {
     id: TableId,
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'d>>,
     stream: Vec<(&'d Paragraph, String)>,
 }
 
@@ -191,12 +198,17 @@ impl<'d> TableInput<'d> {
 
     /// Appends a document table (a table split over several, such as table
     /// 2 printed one block per table, is appended piece by piece).
-    pub fn push_table(&mut self, t: &Table) {
+    pub fn push_table(&mut self, t: &'d Table) {
         for row in &t.rows {
             let n = row.len();
             for (i, c) in row.iter().enumerate() {
-                self.tokens
-                    .push(Token::new(c.text.clone(), c.loc, i + 1 == n, false, None));
+                self.tokens.push(Token::new(
+                    Cow::Borrowed(&c.text),
+                    c.loc,
+                    i + 1 == n,
+                    false,
+                    None,
+                ));
             }
         }
     }
@@ -209,7 +221,7 @@ impl<'d> TableInput<'d> {
             let glued = pieces.len() > 1;
             for piece in pieces {
                 self.tokens
-                    .push(Token::new(piece, p.loc, false, glued, Some(i)));
+                    .push(Token::new(Cow::Owned(piece), p.loc, false, glued, Some(i)));
             }
         }
         self.stream = paras.to_vec();
@@ -311,7 +323,7 @@ fn cut_at_labels(text: &str, labels: &[String]) -> Vec<String> {
 struct Ctx<'a> {
     findings: &'a mut Vec<Finding>,
     sources: &'a mut BTreeMap<&'static str, Loc>,
-    tokens: &'a [Token],
+    tokens: &'a [Token<'a>],
     last_used: Option<usize>,
 }
 
@@ -388,10 +400,7 @@ impl Ctx<'_> {
             }
         }
         if values.len() != n {
-            let shown: Vec<String> = values
-                .iter()
-                .map(|&i| self.tokens[i].text.clone())
-                .collect();
+            let shown: Vec<&str> = values.iter().map(|&i| &*self.tokens[i].text).collect();
             self.warn(
                 "count",
                 Some(place),
@@ -623,7 +632,7 @@ impl Ctx<'_> {
         }
         let mut extra_rows = Vec::new();
         for (after, r) in &extras {
-            let label = tokens[r.label].text.clone();
+            let label = tokens[r.label].text.to_string();
             let Some(values) = self.row_cells(r, l.columns.len(), place(Some(label.clone())))
             else {
                 continue;
@@ -854,7 +863,7 @@ impl Ctx<'_> {
                     Some(Place {
                         table: title.to_owned(),
                         row: None,
-                        column: Some(t.text.clone()),
+                        column: Some(t.text.to_string()),
                     }),
                     t.loc,
                     "a column heading the form does not have".into(),
@@ -1024,15 +1033,14 @@ impl Ctx<'_> {
             let mut last_row = None;
             for (path, r) in &b.rows {
                 let row = path.and_then(|p| l.row(p));
-                let row_place =
-                    Place {
-                        table: l.title(),
-                        row: Some(row.map_or_else(
-                            || tokens[r.label].text.clone(),
-                            |row| row.label.to_owned(),
-                        )),
-                        column: None,
-                    };
+                let row_place = Place {
+                    table: l.title(),
+                    row: Some(row.map_or_else(
+                        || tokens[r.label].text.to_string(),
+                        |row| row.label.to_owned(),
+                    )),
+                    column: None,
+                };
                 let Some(read) = self.row_cells(r, order.len().max(1), row_place.clone()) else {
                     continue;
                 };
@@ -1055,7 +1063,7 @@ impl Ctx<'_> {
                         extra_rows.push(BlockExtraRow {
                             block: b.key.to_owned(),
                             after: last_row.map(str::to_owned),
-                            label: tokens[r.label].text.clone(),
+                            label: tokens[r.label].text.to_string(),
                             values: read.into_iter().map(|(c, _)| c).collect(),
                         });
                     }
