@@ -394,6 +394,10 @@ struct ConvertArgs {
     /// Do not read a written DOCX back to check it gives the same report.
     #[arg(long)]
     no_verify: bool,
+    /// Filling a blank form that does not fit the data: fill what matches
+    /// and list what was not placed, instead of writing nothing.
+    #[arg(long)]
+    allow_partial: bool,
 }
 
 impl ConvertArgs {
@@ -477,6 +481,7 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
     let options = xxgk::convert::WriteOptions {
         template: args.template.as_deref().map(load_template).transpose()?,
         no_verify: args.no_verify,
+        allow_partial: args.allow_partial,
     };
     let from = input.format(args.from)?;
     let bytes = input.read()?;

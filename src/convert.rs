@@ -158,6 +158,9 @@ pub struct WriteOptions {
     /// Skip reading a written DOCX back to check that it gives the same
     /// report.
     pub no_verify: bool,
+    /// When filling a form that does not fit the data, fill what matches
+    /// and list the rest, instead of writing nothing.
+    pub allow_partial: bool,
 }
 
 /// A written report and what writing it noticed.
@@ -381,26 +384,65 @@ fn write_docx(report: &Report, options: &WriteOptions) -> Result<Written, Error>
             &chosen
         }
     };
+    if let Some(form) = &template.form {
+        return fill_form(report, form, template, options);
+    }
     let rendered = write::docx::render(report, template)?;
     if template.builtin && !options.no_verify {
-        let doc = read::docx::read(&rendered.bytes)?;
-        let back = recognize::recognize(&doc, &Hints::default()).report;
-        let (want, got) = (
-            write::docx::printable(report),
-            write::docx::printable(&back),
-        );
-        if want != got {
-            let at =
-                write::docx::first_difference(&want, &got).unwrap_or_else(|| "somewhere".into());
-            return Err(Error::Verify(format!(
-                "the DOCX written with template {} does not read back to the same report; nothing was written ({at})",
-                template.name
-            )));
-        }
+        let what = format!("the DOCX written with template {}", template.name);
+        read_back(report, &rendered.bytes, &what, write::docx::printable)?;
     }
     Ok(Written {
         bytes: rendered.bytes,
         findings: rendered.findings,
+    })
+}
+
+/// Reads a written DOCX back: it must give the report it was written from,
+/// as `comparable` sees them both.
+fn read_back(
+    report: &Report,
+    docx: &[u8],
+    what: &str,
+    comparable: impl Fn(&Report) -> Report,
+) -> Result<(), Error> {
+    let doc = read::docx::read(docx)?;
+    let back = recognize::recognize(&doc, &Hints::default()).report;
+    let (want, got) = (comparable(report), comparable(&back));
+    if want == got {
+        return Ok(());
+    }
+    let at = write::docx::first_difference(&want, &got).unwrap_or_else(|| "somewhere".into());
+    Err(Error::Verify(format!(
+        "{what} does not read back to the same report; nothing was written ({at})"
+    )))
+}
+
+/// Fills a blank form and reads it back: every value placed must read back
+/// as it was written (all of the report, when nothing was left out).
+fn fill_form(
+    report: &Report,
+    form: &[u8],
+    template: &Template,
+    options: &WriteOptions,
+) -> Result<Written, Error> {
+    let filled = write::fill::fill(report, form, &template.name, options.allow_partial)?;
+    // A partly filled form holds only part of the report: nothing to
+    // compare it with as a whole.
+    if !options.no_verify && filled.findings.is_empty() {
+        let what = format!("the form {} filled", template.name);
+        read_back(report, &filled.bytes, &what, |r| {
+            let mut r = write::docx::printable(r);
+            // A form has no place for these but its title.
+            r.meta.agency = None;
+            r.meta.year = None;
+            r.meta.published = None;
+            r
+        })?;
+    }
+    Ok(Written {
+        bytes: filled.bytes,
+        findings: filled.findings,
     })
 }
 

@@ -29,8 +29,9 @@ pub enum Error {
     /// The input is larger than a limit allows.
     #[error("the input is larger than {limit} bytes ({name}); it is refused unread")]
     TooLarge { name: &'static str, limit: u64 },
-    /// The data does not fit the canonical schema; nothing is written.
-    #[error("the report does not match the schema ({} problem{})", findings.len(), if findings.len() == 1 { "" } else { "s" })]
+    /// The data does not fit the canonical schema, or cannot be written in
+    /// the form asked for; nothing is written.
+    #[error("{}", invalid_summary(findings))]
     Invalid { findings: Vec<Finding> },
     /// This format cannot be read (or written) by this version.
     #[error(
@@ -61,5 +62,20 @@ impl Error {
             Error::Invalid { .. } => 1,
             _ => 2,
         }
+    }
+}
+
+/// What a list of findings that stopped the work amounts to.
+fn invalid_summary(findings: &[Finding]) -> String {
+    let n = findings.len();
+    let problems = format!("{n} problem{}", if n == 1 { "" } else { "s" });
+    if !findings.is_empty() && findings.iter().all(|f| f.kind == "fill") {
+        format!(
+            "the form does not fit the data ({problems}); nothing was written (--allow-partial fills what matches)"
+        )
+    } else if !findings.is_empty() && findings.iter().all(|f| f.kind == "write") {
+        format!("the report cannot be written in this format ({problems}); nothing was written")
+    } else {
+        format!("the report does not match the schema ({problems})")
     }
 }

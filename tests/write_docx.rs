@@ -2,10 +2,13 @@
 //! to the same report (fixtures and generated reports), the bytes are
 //! deterministic, and the packages are well-formed.
 
+mod common;
+
 use std::fs;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::PathBuf;
 
+use common::{entries, entry_map, fixture, root};
 use proptest::prelude::*;
 use serde_json::Value;
 use xxgk::convert::WriteOptions;
@@ -14,15 +17,6 @@ use xxgk::model::Report;
 use xxgk::write::docx::{SECTION_KEYS, first_difference, printable};
 use xxgk::write::template;
 use xxgk::{Format, load};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> Value {
-    let text = fs::read_to_string(root().join("tests/fixtures/valid").join(name)).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
 
 fn fixtures() -> Vec<(String, Value)> {
     let mut names: Vec<String> = fs::read_dir(root().join("tests/fixtures/valid"))
@@ -72,19 +66,6 @@ fn equal_input_gives_equal_bytes() {
     let (_, _, a) = round_trip(&value);
     let (_, _, b) = round_trip(&value);
     assert_eq!(a, b);
-}
-
-/// The package's entries, in order, with their contents.
-fn entries(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes).unwrap();
-            (f.name().unwrap().into_owned(), bytes)
-        })
-        .collect()
 }
 
 #[test]
@@ -147,7 +128,7 @@ fn a_mixed_edition_report_prints_each_table_in_its_own_layout() {
             Format::Docx,
             &WriteOptions {
                 template: template::builtin("official-2019"),
-                no_verify: false,
+                ..WriteOptions::default()
             },
         )
         .unwrap();
@@ -344,7 +325,7 @@ fn a_template_typed_in_a_word_processor_renders_with_tags_split_across_runs() {
             Format::Docx,
             &WriteOptions {
                 template: Some(t),
-                no_verify: false,
+                ..WriteOptions::default()
             },
         )
         .unwrap()
@@ -379,11 +360,8 @@ fn a_template_typed_in_a_word_processor_renders_with_tags_split_across_runs() {
     );
     // Everything but the document body is the template's own bytes
     // ([Content_Types].xml moved first, where Word puts it).
-    let original: std::collections::BTreeMap<String, Vec<u8>> =
-        entries(&fs::read(custom_template()).unwrap())
-            .into_iter()
-            .collect();
-    let written: std::collections::BTreeMap<String, Vec<u8>> = entries(&docx).into_iter().collect();
+    let original = entry_map(&fs::read(custom_template()).unwrap());
+    let written = entry_map(&docx);
     assert_eq!(
         original.keys().collect::<Vec<_>>(),
         written.keys().collect::<Vec<_>>()
@@ -396,10 +374,12 @@ fn a_template_typed_in_a_word_processor_renders_with_tags_split_across_runs() {
 }
 
 #[test]
-fn a_form_without_tags_is_not_taken_for_a_template() {
+fn a_docx_without_tags_is_a_form_and_one_with_tags_a_template() {
     let form = fs::read(root().join("tests/fixtures/docx/seed-python-docx.docx")).unwrap();
-    let e = template::from_docx(&form, "form.docx".into()).unwrap_err();
-    assert!(e.to_string().contains("no {{…}} tags"), "{e}");
+    let t = template::from_docx(&form, "form.docx".into()).unwrap();
+    assert_eq!(t.form.as_deref(), Some(form.as_slice()));
+    let tagged = template::load(&custom_template()).unwrap();
+    assert!(tagged.form.is_none());
 }
 
 #[test]
@@ -413,7 +393,7 @@ fn a_template_asking_for_a_missing_field_is_an_error_naming_it() {
             Format::Docx,
             &WriteOptions {
                 template: Some(t),
-                no_verify: false,
+                ..WriteOptions::default()
             },
         )
         .unwrap_err();

@@ -127,6 +127,11 @@ fn at_most(text: &str, max: usize) -> bool {
 }
 
 /// Which section a paragraph heads, if it is a section heading.
+/// Which of the six sections (0-based) a heading paragraph opens, if any.
+pub fn section_index(text: &str) -> Option<usize> {
+    section_heading(text).map(|s| s as usize)
+}
+
 fn section_heading(text: &str) -> Option<Sec> {
     if !at_most(text, MAX_HEADING_CHARS) {
         return None;

@@ -106,7 +106,7 @@ fn xml_char(c: char) -> bool {
 }
 
 /// Refuses a string XML 1.0 cannot hold, naming where it is.
-fn check_xml_chars(v: &Value) -> Result<(), Error> {
+pub(crate) fn check_xml_chars(v: &Value) -> Result<(), Error> {
     /// The path to the first bad string, innermost step first.
     fn find(v: &Value) -> Option<(Vec<String>, char)> {
         match v {

@@ -3,5 +3,6 @@
 
 pub mod check;
 pub mod docx;
+pub mod fill;
 pub mod grid;
 pub mod template;

@@ -44,6 +44,9 @@ pub struct Template {
     /// Whether the template is xxgk's own, whose output reads back to the
     /// same report.
     pub builtin: bool,
+    /// A `.docx` with no tags: a blank form, filled by its labels
+    /// ([`crate::write::fill`]). Its bytes, as given.
+    pub form: Option<Vec<u8>>,
 }
 
 macro_rules! embedded {
@@ -132,6 +135,7 @@ pub fn builtin(name: &str) -> Option<Template> {
         parts: order(parts),
         partials,
         builtin: true,
+        form: None,
     })
 }
 
@@ -289,6 +293,7 @@ fn load_dir(dir: &Path, name: String) -> Result<Template, Error> {
         parts: order(parts),
         partials,
         builtin: false,
+        form: None,
     })
 }
 
@@ -335,12 +340,8 @@ pub fn from_docx(bytes: &[u8], name: String) -> Result<Template, Error> {
             message: "no word/document.xml: this zip is not a Word document".into(),
         });
     }
-    if !parts.iter().any(|(_, p)| matches!(p, Part::Source(_))) {
-        return Err(Error::Template {
-            place: name,
-            message: "the document has no {{…}} tags, so there is nothing to fill in; filling an untagged form by its labels is not supported yet".into(),
-        });
-    }
+    // No tags: a blank form, filled by its labels.
+    let form = (!parts.iter().any(|(_, p)| matches!(p, Part::Source(_)))).then(|| bytes.to_vec());
     Ok(Template {
         name,
         description: String::new(),
@@ -348,6 +349,7 @@ pub fn from_docx(bytes: &[u8], name: String) -> Result<Template, Error> {
         parts: order(parts),
         partials: BTreeMap::new(),
         builtin: false,
+        form,
     })
 }
 
