@@ -11,9 +11,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use xxgk::batch::Job;
 use xxgk::convert::{Hints, MAX_INPUT_BYTES};
 use xxgk::finding::Status;
 use xxgk::write::template::{self, Template};
+
+use crate::run::{self, Outcome};
 use xxgk::{Error, Finding, Format, Severity, output, schema};
 
 /// Government information disclosure annual reports (政府信息公开工作年度报告)
@@ -39,7 +42,8 @@ enum Command {
     /// Findings go to standard output, one per line. Exit 1 when any report
     /// has schema errors or rule violations (or, with --strict, warnings).
     Validate {
-        /// Input files; `-` reads standard input.
+        /// Input files or folders (walked for the formats xxgk reads); `-`
+        /// reads standard input.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
         /// Input format [default: from the extension; json for stdin].
@@ -52,6 +56,8 @@ enum Command {
         /// per finding per line.
         #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
         error_format: ErrorFormat,
+        #[command(flatten)]
+        batch: BatchArgs,
     },
     /// List, export and check DOCX templates.
     #[command(subcommand)]
@@ -110,7 +116,8 @@ pub fn run() -> ExitCode {
             from,
             strict,
             error_format,
-        } => validate(&inputs, from, strict, error_format),
+            batch,
+        } => validate(&inputs, from, strict, error_format, &batch),
         Command::Convert(args) => convert(&args),
         Command::Template(t) => template_command(t),
         Command::Schema { rules } => {
@@ -223,22 +230,14 @@ struct Printer {
 }
 
 impl Printer {
-    fn sink(&self) -> Box<dyn Write> {
-        if self.to_stdout {
-            Box::new(io::stdout().lock())
-        } else {
-            Box::new(io::stderr().lock())
-        }
-    }
-
-    fn findings(&self, file: &str, findings: &[Finding]) -> io::Result<()> {
-        let mut out = self.sink();
+    fn findings(&self, file: &str, findings: &[Finding], o: &mut Outcome) {
+        let out = o.sink(self.to_stdout);
         match self.format {
             ErrorFormat::Json => {
                 for finding in findings {
-                    let line = serde_json::to_string(&JsonLine { file, finding })
-                        .map_err(io::Error::other)?;
-                    writeln!(out, "{line}")?;
+                    if let Ok(line) = serde_json::to_string(&JsonLine { file, finding }) {
+                        let _ = writeln!(out, "{line}");
+                    }
                 }
             }
             ErrorFormat::Text => {
@@ -247,31 +246,29 @@ impl Printer {
                     if f.status == Some(Status::HeldWithBlanks) {
                         *held.entry(f.rule.as_str()).or_default() += 1;
                     } else {
-                        writeln!(out, "{file}: {f}")?;
+                        let _ = writeln!(out, "{file}: {f}");
                     }
                 }
                 if !held.is_empty() {
                     let total: usize = held.values().sum();
                     let which: Vec<String> =
                         held.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
-                    writeln!(
+                    let _ = writeln!(
                         out,
                         "{file}: note: {total} check{} held only with blank cells read as 0 ({})",
                         if total == 1 { "" } else { "s" },
                         which.join(", ")
-                    )?;
+                    );
                 }
             }
         }
-        out.flush()
     }
 
     /// An input that could not be handled at all.
-    fn error(&self, file: &str, e: &Error) -> io::Result<()> {
+    fn error(&self, file: &str, e: &Error, o: &mut Outcome) {
         if let Error::Invalid { findings } = e {
-            self.findings(file, findings)?;
+            self.findings(file, findings, o);
         }
-        let mut err = io::stderr().lock();
         match self.format {
             ErrorFormat::Json if !matches!(e, Error::Invalid { .. }) => {
                 let v = serde_json::json!({
@@ -280,17 +277,40 @@ impl Printer {
                     "severity": "error",
                     "message": e.to_string(),
                 });
-                writeln!(self.sink(), "{v}")
+                let _ = writeln!(o.sink(self.to_stdout), "{v}");
             }
             // The input's own I/O error needs no second copy of its name.
-            _ => match e {
-                Error::Io { path, source } if path.display().to_string() == file => {
-                    writeln!(err, "{file}: error: {source}")
-                }
-                _ => writeln!(err, "{file}: {}: {e}", severity_word(e)),
-            },
+            _ => {
+                let _ = match e {
+                    Error::Io { path, source } if path.display().to_string() == file => {
+                        writeln!(o.stderr, "{file}: error: {source}")
+                    }
+                    _ => writeln!(o.stderr, "{file}: {}: {e}", severity_word(e)),
+                };
+            }
+        }
+        o.code = e.exit_code();
+        o.record.insert("status".into(), "failed".into());
+        o.record.insert("exit".into(), o.code.into());
+        o.record.insert("error".into(), e.to_string().into());
+        if let Error::Invalid { findings } = e {
+            o.record.insert("findings".into(), json_findings(findings));
         }
     }
+}
+
+fn json_findings(findings: &[Finding]) -> serde_json::Value {
+    serde_json::to_value(findings).unwrap_or_default()
+}
+
+/// The editions a report's tables follow, for the `--report` file.
+fn editions(report: &xxgk::Report) -> serde_json::Value {
+    let value = serde_json::to_value(report).unwrap_or_default();
+    let map: serde_json::Map<String, serde_json::Value> = xxgk::write::docx::editions(&value)
+        .into_iter()
+        .map(|(place, e)| (place, e.as_str().into()))
+        .collect();
+    map.into()
 }
 
 fn severity_word(e: &Error) -> &'static str {
@@ -301,50 +321,98 @@ fn severity_word(e: &Error) -> &'static str {
     }
 }
 
+/// How many files at once, whether to show progress, where to report.
+#[derive(Debug, clap::Args)]
+struct BatchArgs {
+    /// Files handled at once [default: the cores available].
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Write one JSON line per file here: status, findings, editions, time.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+}
+
+impl BatchArgs {
+    fn options(&self, verb: &'static str) -> run::Options {
+        run::Options {
+            jobs: self.jobs.unwrap_or_else(run::default_jobs).max(1),
+            quiet: self.quiet,
+            report: self.report.clone(),
+            verb,
+        }
+    }
+}
+
+/// Expands folders into their report files, or says why not.
+fn jobs_of(inputs: &[PathBuf]) -> Result<Vec<Job>, u8> {
+    xxgk::batch::walk(inputs).map_err(|e| {
+        let _ = writeln!(io::stderr(), "xxgk: error: {e}");
+        e.exit_code()
+    })
+}
+
 fn validate(
     inputs: &[PathBuf],
     from: Option<Format>,
     strict: bool,
     error_format: ErrorFormat,
+    batch: &BatchArgs,
 ) -> io::Result<u8> {
     let printer = Printer {
         format: error_format,
         to_stdout: true,
     };
-    let mut worst = 0;
-    for path in inputs {
-        let input = Input { path };
+    let jobs = match jobs_of(inputs) {
+        Ok(j) => j,
+        Err(code) => return Ok(code),
+    };
+    run::run(&jobs, &batch.options("validated"), |job| {
+        let mut o = Outcome::default();
+        let input = Input { path: &job.path };
         let name = input.name();
         let loaded = input.format(from).and_then(|f| {
             input
                 .read()
                 .and_then(|b| xxgk::convert::load_with(&b, f, &input.hints(&Hints::default())))
         });
-        let code = match loaded {
+        match loaded {
             Ok(checked) => {
-                printer.findings(&name, &checked.findings)?;
+                printer.findings(&name, &checked.findings, &mut o);
                 let failed = checked.findings.iter().any(|f| f.fails(strict));
+                let count = |s| checked.findings.iter().filter(|f| f.severity == s).count();
+                let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
                 if error_format == ErrorFormat::Text {
-                    let count = |s| checked.findings.iter().filter(|f| f.severity == s).count();
-                    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
                     let verdict = if failed { "invalid" } else { "ok" };
-                    writeln!(
-                        io::stdout(),
+                    let _ = writeln!(
+                        o.stdout,
                         "{name}: {verdict} ({errors} error{}, {warnings} warning{})",
                         plural(errors),
                         plural(warnings)
-                    )?;
+                    );
                 }
-                u8::from(failed)
+                o.code = u8::from(failed);
+                o.warnings = warnings > 0;
+                let status = if failed {
+                    "invalid"
+                } else if warnings > 0 {
+                    "warnings"
+                } else {
+                    "ok"
+                };
+                o.record.insert("status".into(), status.into());
+                o.record.insert("exit".into(), o.code.into());
+                o.record
+                    .insert("editions".into(), editions(&checked.report));
+                o.record
+                    .insert("findings".into(), json_findings(&checked.findings));
             }
-            Err(e) => {
-                printer.error(&name, &e)?;
-                e.exit_code()
-            }
-        };
-        worst = worst.max(code);
-    }
-    Ok(worst)
+            Err(e) => printer.error(&name, &e, &mut o),
+        }
+        o
+    })
 }
 
 fn plural(n: usize) -> &'static str {
@@ -353,13 +421,15 @@ fn plural(n: usize) -> &'static str {
 
 #[derive(Debug, clap::Args)]
 struct ConvertArgs {
-    /// Input files; `-` reads standard input.
+    /// Input files or folders (walked for .json .xml .docx .html .htm .txt
+    /// .md files); `-` reads standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Output file; `-` (the default for one input) writes standard output.
     #[arg(short, long, value_name = "OUTPUT", conflicts_with = "out_dir")]
     output: Option<PathBuf>,
-    /// Write one output per input into this folder, named after the input.
+    /// Write one output per input into this folder, named after the input;
+    /// files found in a folder keep their path under it.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
     /// Input format [default: from the extension; json for stdin].
@@ -398,6 +468,8 @@ struct ConvertArgs {
     /// and list what was not placed, instead of writing nothing.
     #[arg(long)]
     allow_partial: bool,
+    #[command(flatten)]
+    batch: BatchArgs,
 }
 
 impl ConvertArgs {
@@ -417,46 +489,73 @@ fn convert(args: &ConvertArgs) -> io::Result<u8> {
         format: args.error_format,
         to_stdout: false,
     };
-    if args.inputs.len() > 1 && args.out_dir.is_none() {
-        let e = Error::Usage("several inputs need --out-dir DIR".into());
-        writeln!(io::stderr(), "xxgk: error: {e}")?;
-        return Ok(2);
+    let single =
+        args.inputs.len() == 1 && (args.inputs[0].as_os_str() == "-" || !args.inputs[0].is_dir());
+    let usage = |message: &str| -> io::Result<u8> {
+        writeln!(io::stderr(), "xxgk: error: {message}")?;
+        Ok(2)
+    };
+    if !single && args.out_dir.is_none() {
+        return usage("several inputs, or a folder, need --out-dir DIR");
     }
-    let mut worst = 0;
-    for path in &args.inputs {
-        let input = Input { path };
+    // The template is read once for all the files.
+    let options = match args.template.as_deref().map(load_template).transpose() {
+        Ok(template) => xxgk::convert::WriteOptions {
+            template,
+            no_verify: args.no_verify,
+            allow_partial: args.allow_partial,
+        },
+        Err(e) => return usage(&e.to_string()),
+    };
+    let jobs = match jobs_of(&args.inputs) {
+        Ok(j) => j,
+        Err(code) => return Ok(code),
+    };
+    let to = args.to.unwrap_or_else(|| {
+        args.output
+            .as_deref()
+            .and_then(Format::from_path)
+            .unwrap_or(Format::Json)
+    });
+    let targets: Vec<Option<PathBuf>> = match (&args.out_dir, &args.output) {
+        (Some(dir), _) => xxgk::batch::outputs(&jobs, dir, to)
+            .into_iter()
+            .map(Some)
+            .collect(),
+        (None, Some(o)) if o.as_os_str() != "-" => vec![Some(o.clone())],
+        _ => vec![None],
+    };
+    let index: BTreeMap<&Path, usize> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| (j.path.as_path(), i))
+        .collect();
+    run::run(&jobs, &args.batch.options("converted"), |job| {
+        let mut o = Outcome::default();
+        let input = Input { path: &job.path };
         let name = input.name();
-        let code = match convert_one(args, &input, &printer) {
-            Ok(code) => code,
-            Err(e) => {
-                printer.error(&name, &e)?;
-                e.exit_code()
-            }
-        };
-        worst = worst.max(code);
-    }
-    Ok(worst)
+        let target = targets[index[job.path.as_path()]].clone();
+        if let Some(t) = &target {
+            o.record
+                .insert("output".into(), t.display().to_string().into());
+        }
+        if let Err(e) = convert_one(args, &input, target, to, &options, &printer, &mut o) {
+            printer.error(&name, &e, &mut o);
+        }
+        o
+    })
 }
 
-fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u8, Error> {
+fn convert_one(
+    args: &ConvertArgs,
+    input: &Input,
+    target: Option<PathBuf>,
+    to: Format,
+    options: &xxgk::convert::WriteOptions,
+    printer: &Printer,
+    o: &mut Outcome,
+) -> Result<(), Error> {
     let name = input.name();
-    let target = match (&args.output, &args.out_dir) {
-        (Some(o), _) if o.as_os_str() != "-" => Some(o.clone()),
-        (_, Some(dir)) => {
-            let to = args.to.unwrap_or(Format::Json);
-            let stem = if input.is_stdin() {
-                "stdin".into()
-            } else {
-                input.path.file_stem().unwrap_or_default().to_owned()
-            };
-            Some(dir.join(stem).with_extension(to.extension()))
-        }
-        _ => None,
-    };
-    let to = args
-        .to
-        .or_else(|| target.as_deref().and_then(Format::from_path))
-        .unwrap_or(Format::Json);
     // What cannot be done is said before the input is read.
     if let Some(t) = &target
         && !input.is_stdin()
@@ -478,14 +577,10 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
             "a DOCX is not for a terminal: name the output file with -o".into(),
         ));
     }
-    let options = xxgk::convert::WriteOptions {
-        template: args.template.as_deref().map(load_template).transpose()?,
-        no_verify: args.no_verify,
-        allow_partial: args.allow_partial,
-    };
     let from = input.format(args.from)?;
     let bytes = input.read()?;
     let mut checked = xxgk::convert::load_with(&bytes, from, &input.hints(&args.hints()))?;
+    drop(bytes);
     // In a conversion, rule violations are warnings: the report is converted
     // faithfully, errors and all.
     for f in &mut checked.findings {
@@ -493,60 +588,54 @@ fn convert_one(args: &ConvertArgs, input: &Input, printer: &Printer) -> Result<u
             f.severity = Severity::Warning;
         }
     }
-    printer
-        .findings(&name, &checked.findings)
-        .map_err(|source| Error::Io {
-            path: "<stderr>".into(),
-            source,
-        })?;
+    printer.findings(&name, &checked.findings, o);
+    o.record
+        .insert("editions".into(), editions(&checked.report));
     if args.strict && checked.findings.iter().any(|f| f.fails(true)) {
         let _ = writeln!(
-            io::stderr(),
+            o.stderr,
             "{name}: not converted: --strict and the report has warnings"
         );
-        return Ok(1);
+        o.code = 1;
+        o.record.insert("status".into(), "refused".into());
+        o.record.insert("exit".into(), 1.into());
+        o.record
+            .insert("findings".into(), json_findings(&checked.findings));
+        return Ok(());
     }
     if args.with_sources {
         checked.keep_sources();
     }
-    let written = checked.write(to, &options)?;
-    printer
-        .findings(&name, &written.findings)
-        .map_err(|source| Error::Io {
-            path: "<stderr>".into(),
-            source,
-        })?;
-    let rendered = written.bytes;
+    let written = checked.write(to, options)?;
+    printer.findings(&name, &written.findings, o);
+    let mut findings = checked.findings;
+    findings.extend(written.findings);
+    o.warnings = findings.iter().any(|f| f.severity == Severity::Warning);
     match target {
         Some(path) => {
-            if let Some(dir) = &args.out_dir {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                    path: dir.clone(),
+                    path: dir.to_owned(),
                     source,
                 })?;
             }
-            let inputs: Vec<PathBuf> = args
-                .inputs
-                .iter()
-                .filter(|p| p.as_os_str() != "-")
-                .cloned()
-                .collect();
-            output::write_atomic(&path, &rendered, &inputs)?;
+            let inputs = if input.is_stdin() {
+                Vec::new()
+            } else {
+                vec![input.path.to_owned()]
+            };
+            output::write_atomic(&path, &written.bytes, &inputs)?;
         }
         None => {
-            let mut out = io::stdout().lock();
-            match out.write_all(&rendered).and_then(|()| out.flush()) {
-                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                    return Err(Error::Io {
-                        path: "<stdout>".into(),
-                        source: e,
-                    });
-                }
-                _ => {}
-            }
+            // Printed after this file's messages, in order.
+            o.stdout.extend_from_slice(&written.bytes);
         }
     }
-    Ok(0)
+    let status = if o.warnings { "warnings" } else { "ok" };
+    o.record.insert("status".into(), status.into());
+    o.record.insert("exit".into(), 0.into());
+    o.record.insert("findings".into(), json_findings(&findings));
+    Ok(())
 }
 
 /// A built-in template by name, or a template folder or tagged `.docx`.

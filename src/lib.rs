@@ -12,6 +12,7 @@
 //! - [`convert`]: reading and writing reports in each format.
 //! - [`output`]: writing files safely (temp file, fsync, rename).
 
+pub mod batch;
 pub mod convert;
 pub mod doc;
 pub mod error;

@@ -2,6 +2,7 @@
 //! library's.
 
 mod cli;
+mod run;
 
 use std::process::ExitCode;
 

@@ -160,11 +160,14 @@ fn unreadable_input_exits_2_and_says_where() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--from"));
+    // A folder is walked for its reports: the broken one is found.
     xxgk()
-        .args(["validate", dir.path().to_str().unwrap(), "--from", "json"])
+        .args(["validate", dir.path().to_str().unwrap()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is a folder"));
+        .stderr(predicate::str::contains(
+            "broken.json: error: not valid JSON",
+        ));
     // The machine-readable form says the same.
     let out = xxgk()
         .args([
@@ -691,4 +694,134 @@ fn templates_are_listed_exported_and_checked() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("preambel"));
+}
+
+#[test]
+fn a_folder_converts_in_parallel_mirroring_its_tree_and_survives_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(input.join("docx")).unwrap();
+    for name in ["seed-2020-hengyang.json", "huaian-2024.json"] {
+        fs::copy(fixture(&format!("valid/{name}")), input.join(name)).unwrap();
+    }
+    for name in ["seed-pandoc.docx", "huaian-2024-python-docx.docx"] {
+        fs::copy(
+            fixture(&format!("docx/{name}")),
+            input.join("docx").join(name),
+        )
+        .unwrap();
+    }
+    fs::write(input.join("broken.json"), "{\"meta\":").unwrap();
+    fs::write(input.join("docx/not-a-zip.docx"), "junk").unwrap();
+    // The same name in two formats: each keeps its own extension.
+    fs::copy(
+        fixture("docx/seed-pandoc.docx"),
+        input.join("seed-2020-hengyang.docx"),
+    )
+    .unwrap();
+    let before: Vec<(PathBuf, Vec<u8>)> = ["broken.json", "docx/not-a-zip.docx"]
+        .iter()
+        .map(|p| (input.join(p), fs::read(input.join(p)).unwrap()))
+        .collect();
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = dir.path().join(format!("out{jobs}"));
+        let report = dir.path().join(format!("report{jobs}.jsonl"));
+        xxgk()
+            .arg("convert")
+            .arg(&input)
+            .arg("--out-dir")
+            .arg(&out)
+            .args(["--jobs", jobs, "--report"])
+            .arg(&report)
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("broken.json: error: not valid JSON at line 1")
+                    .and(predicate::str::contains(
+                        "not-a-zip.docx: error: not a .docx",
+                    ))
+                    .and(predicate::str::contains(
+                        "5 converted (0 with warnings), 2 failed",
+                    )),
+            );
+        let mut files: Vec<String> = walk_files(&out);
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "docx/huaian-2024-python-docx.json",
+                "docx/seed-pandoc.json",
+                "huaian-2024.json",
+                "seed-2020-hengyang.docx.json",
+                "seed-2020-hengyang.json.json",
+            ]
+        );
+        let lines: Vec<Value> = json_lines(&fs::read(&report).unwrap());
+        assert_eq!(lines.len(), 7);
+        let failed: Vec<&str> = lines
+            .iter()
+            .filter(|l| l["status"] == "failed")
+            .map(|l| l["file"].as_str().unwrap())
+            .collect();
+        assert_eq!(failed.len(), 2, "{lines:?}");
+        assert!(lines.iter().all(|l| l["ms"].is_number()));
+        outputs.push(
+            files
+                .iter()
+                .map(|f| fs::read(out.join(f)).unwrap())
+                .collect::<Vec<_>>(),
+        );
+    }
+    // One thread or two, the same files.
+    assert_eq!(outputs[0], outputs[1]);
+    for (path, bytes) in before {
+        assert_eq!(fs::read(path).unwrap(), bytes);
+    }
+}
+
+fn walk_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            let sub = p.file_name().unwrap().to_string_lossy().into_owned();
+            out.extend(walk_files(&p).into_iter().map(|f| format!("{sub}/{f}")));
+        } else {
+            out.push(p.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_folder_validates_with_one_summary_and_the_worst_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["seed-2020-hengyang.json", "hongze-2023.json"] {
+        fs::copy(fixture(&format!("valid/{name}")), dir.path().join(name)).unwrap();
+    }
+    xxgk()
+        .arg("validate")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("seed-2020-hengyang.json: ok").and(
+            predicate::str::contains("hongze-2023.json: invalid (2 errors"),
+        ))
+        .stderr(predicate::str::contains(
+            "1 validated (0 with warnings), 1 failed",
+        ));
+    xxgk()
+        .args(["validate", "--quiet"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::is_empty());
+    // A folder to convert needs a folder to write into.
+    xxgk()
+        .arg("convert")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("need --out-dir"));
 }
