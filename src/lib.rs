@@ -11,6 +11,8 @@
 //! - [`rules`]: the consistency rules (勾稽关系), kept as data.
 //! - [`convert`]: reading and writing reports in each format.
 //! - [`output`]: writing files safely (temp file, fsync, rename).
+//! - [`batch`]: folders walked into files, outputs mirrored.
+//! - [`write`]: DOCX through Handlebars templates, and filling blank forms.
 
 pub mod batch;
 pub mod convert;
