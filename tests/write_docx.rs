@@ -437,3 +437,36 @@ fn a_title_edited_after_writing_wins_over_the_declared_metadata() {
     let same = load(&docx, Format::Docx).unwrap();
     assert!(same.findings.iter().all(|f| f.rule != "meta"));
 }
+
+#[test]
+fn extra_rows_print_inside_their_groups_and_read_back() {
+    let mut value = fixture("seed-2020-hengyang.json");
+    value["sections"]["applications"]["table"]["extra_rows"] = serde_json::json!([
+        {"after": "results.refused.inquiry", "label": "9.其他（省级增设）", "values": [1, 0, 0, 0, 0, 0, 1]},
+        {"after": "carried_forward", "label": "五、办结数", "values": [31, 0, 0, 0, 0, 0, 31]}
+    ]);
+    value["sections"]["proactive"]["table"]["extra_rows"] = serde_json::json!([
+        {"block": "item_5", "after": "other_services", "label": "行政确认", "values": [3, 0, 3]}
+    ]);
+    let (report, back, _) = round_trip(&value);
+    let (want, got) = (printable(&report), printable(&back));
+    assert!(
+        want == got,
+        "{}",
+        first_difference(&want, &got).unwrap_or_default()
+    );
+
+    // A row the reader would take for text after the table is caught by
+    // the read-back check, not written.
+    value["sections"]["applications"]["table"]["extra_rows"][1] =
+        serde_json::json!({"after": "carried_forward", "label": "五、办结率", "values": ["100%"]});
+    let checked = load(&serde_json::to_vec(&value).unwrap(), Format::Json).unwrap();
+    let e = checked
+        .write(Format::Docx, &WriteOptions::default())
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("/sections/applications/table/extra_rows/1: written"),
+        "{e}"
+    );
+}

@@ -458,10 +458,12 @@ pub fn first_difference(a: &Report, b: &Report) -> Option<String> {
                 }
                 None
             }
-            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-                for (i, (p, q)) in x.iter().zip(y).enumerate() {
+            (Value::Array(x), Value::Array(y)) => {
+                let null = Value::Null;
+                for i in 0..x.len().max(y.len()) {
                     let len = at.len();
                     at.push_str(&format!("/{i}"));
+                    let (p, q) = (x.get(i).unwrap_or(&null), y.get(i).unwrap_or(&null));
                     if let Some(d) = walk(p, q, at) {
                         return Some(d);
                     }
