@@ -11,6 +11,7 @@
 //! - [`rules`]: the consistency rules (勾稽关系), kept as data.
 //! - [`convert`]: reading and writing reports in each format.
 //! - [`output`]: writing files safely (temp file, fsync, rename).
+//! - [`xml`]: the report as XML (`urn:xxgk:report:1`) and its XSD.
 
 pub mod convert;
 pub mod doc;
@@ -25,6 +26,7 @@ pub mod recognize;
 pub mod rules;
 pub mod schema;
 pub mod write;
+pub mod xml;
 
 pub use convert::{Checked, Format, load, render, validate};
 pub use error::Error;
