@@ -234,6 +234,14 @@ fn text_xml_cannot_hold_is_refused_with_its_pointer() {
     assert_eq!(findings[0].pointer, "/sections/overview/body/0/text");
     assert!(findings[0].message.contains("U+0001"));
     assert!(findings[0].message.contains("XML document"));
+    // A key of the sources map is an attribute value: the same refusal.
+    let mut value = fixture("huaian-2024.json");
+    value["sources"] = json!({"/sections/x\u{1}": "line 1"});
+    let checked = load(&serde_json::to_vec(&value).unwrap(), Format::Json).unwrap();
+    let Err(Error::Invalid { findings }) = checked.render(Format::Xml) else {
+        panic!("a control character was written")
+    };
+    assert_eq!(findings[0].pointer, "/sources/~1sections~1x\u{1}");
 }
 
 #[test]
@@ -901,6 +909,9 @@ fn external_entities_and_entity_bombs_are_refused_unread() {
             "{message}"
         );
     }
+    // A character reference to a character XML 1.0 does not have.
+    let message = refused(&body.replace("&x;", "&#1;"));
+    assert!(message.contains("&#1;"), "{message}");
     // An entity without a DTD is unknown, not looked up.
     let message = refused(&format!("<?xml version=\"1.0\"?>\n{body}"));
     assert!(message.contains("&x;"), "{message}");

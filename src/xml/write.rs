@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::{
     Kind, MAP_ITEM, MAP_KEY, NAMESPACE, Node, element_name, item_name, kind, properties, schema,
@@ -20,9 +20,10 @@ pub fn write(report: &Value) -> Result<Vec<u8>, Error> {
     if let Some(Value::Object(sources)) = report.get("sources")
         && let Some(key) = sources.keys().find(|k| !k.chars().all(xml_char))
     {
-        return Err(Error::Usage(format!(
-            "the sources key {key:?} holds a character XML 1.0 cannot hold"
-        )));
+        // The same refusal as for a value, at the key.
+        let mut keyed = serde_json::Map::new();
+        keyed.insert("sources".into(), json!({ key: key }));
+        check_xml_chars(&Value::Object(keyed), "an XML document")?;
     }
     let mut out = String::with_capacity(64 * 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
