@@ -65,8 +65,11 @@ enum Command {
     /// Print the canonical JSON Schema (draft 2020-12).
     Schema {
         /// Print the consistency rules (schemas/rules.json) instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "xsd")]
         rules: bool,
+        /// Print the XSD of the XML form (schemas/annual-report.xsd) instead.
+        #[arg(long)]
+        xsd: bool,
     },
 }
 
@@ -120,9 +123,11 @@ pub fn run() -> ExitCode {
         } => validate(&inputs, from, strict, error_format, &batch),
         Command::Convert(args) => convert(&args),
         Command::Template(t) => template_command(t),
-        Command::Schema { rules } => {
+        Command::Schema { rules, xsd } => {
             let text = if rules {
                 xxgk::rules::RULES_JSON
+            } else if xsd {
+                xxgk::xml::XSD
             } else {
                 schema::SCHEMA_JSON
             };

@@ -59,7 +59,7 @@ impl Format {
 
     /// Whether this version can write the format.
     pub fn writable(self) -> bool {
-        matches!(self, Format::Json | Format::Docx)
+        matches!(self, Format::Json | Format::Xml | Format::Docx)
     }
 
     /// The usual file extension for output in this format.
@@ -219,15 +219,10 @@ pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked,
     }
     let doc = match format {
         Format::Json => return load_json(bytes),
+        Format::Xml => return load_xml(bytes),
         Format::Text => read::text::read(bytes)?,
         Format::Docx => read::docx::read(bytes)?,
         Format::Html => read::html::read(bytes)?,
-        other => {
-            return Err(Error::Unsupported {
-                format: other,
-                direction: "reading",
-            });
-        }
     };
     let mut hints = hints.clone();
     hints.format.get_or_insert(match format {
@@ -284,6 +279,24 @@ fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
         column: e.column(),
         message: strip_position(&e.to_string()),
     })?;
+    load_value(value)
+}
+
+/// An XML report is its JSON value in other clothes: the same checks, with
+/// every finding placed at its element.
+fn load_xml(bytes: &[u8]) -> Result<Checked, Error> {
+    let (value, places) = crate::xml::read(bytes)?;
+    let mut checked = load_value(value).map_err(|mut e| {
+        if let Error::Invalid { findings } = &mut e {
+            places.attach(findings);
+        }
+        e
+    })?;
+    places.attach(&mut checked.findings);
+    Ok(checked)
+}
+
+fn load_value(value: Value) -> Result<Checked, Error> {
     let schema_errors = schema::check(&value);
     if !schema_errors.is_empty() {
         return Err(Error::Invalid {
@@ -360,6 +373,10 @@ fn write(report: &Report, format: Format, options: &WriteOptions) -> Result<Writ
             })
         }
         Format::Docx => write_docx(report, options),
+        Format::Xml => Ok(Written {
+            bytes: crate::xml::write(&to_value(report)?)?,
+            findings: Vec::new(),
+        }),
         other => Err(Error::Unsupported {
             format: other,
             direction: "writing",

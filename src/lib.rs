@@ -13,6 +13,7 @@
 //! - [`output`]: writing files safely (temp file, fsync, rename).
 //! - [`batch`]: folders walked into files, outputs mirrored.
 //! - [`write`]: DOCX through Handlebars templates, and filling blank forms.
+//! - [`xml`]: the report as XML (`urn:xxgk:report:1`) and its XSD.
 
 pub mod batch;
 pub mod convert;
@@ -28,6 +29,7 @@ pub mod recognize;
 pub mod rules;
 pub mod schema;
 pub mod write;
+pub mod xml;
 
 pub use convert::{Checked, Format, load, render, validate};
 pub use error::Error;

@@ -331,14 +331,14 @@ fn convert_never_writes_invalid_or_partial_output() {
         ));
     assert!(!out.exists());
     // A format this version cannot write: nothing written either.
-    let xml = dir.path().join("out.xml");
+    let html = dir.path().join("out.html");
     xxgk()
         .args(["convert", fixture(SEED).to_str().unwrap(), "-o"])
-        .arg(&xml)
+        .arg(&html)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("writing xml is not supported"));
-    assert!(!xml.exists());
+        .stderr(predicate::str::contains("writing html is not supported"));
+    assert!(!html.exists());
     assert_eq!(
         fs::read_dir(dir.path()).unwrap().count(),
         0,
@@ -596,10 +596,12 @@ fn what_cannot_be_done_is_refused_before_reading() {
         .stderr(predicate::str::contains("refusing to overwrite an input"));
     assert_eq!(fs::read(&input).unwrap(), before);
     xxgk()
-        .args(["convert", input.to_str().unwrap(), "--to", "xml"])
+        .args(["convert", input.to_str().unwrap(), "--to", "html"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("writing xml is not supported yet"));
+        .stderr(predicate::str::contains(
+            "writing html is not supported yet",
+        ));
 }
 
 /// A written document read back to JSON by the CLI.

@@ -58,7 +58,7 @@ pub struct Rendered {
 pub fn context(report: &Report) -> Result<Value, Error> {
     let mut value = serde_json::to_value(report)
         .map_err(|e| Error::Usage(format!("cannot serialise report: {e}")))?;
-    check_xml_chars(&value)?;
+    check_xml_chars(&value, "a Word document")?;
     let view = view(&value);
     if let Value::Object(m) = &mut value {
         m.insert("view".into(), view);
@@ -101,12 +101,13 @@ fn view(report: &Value) -> Value {
 }
 
 /// Whether XML 1.0 can hold a character.
-fn xml_char(c: char) -> bool {
+pub(crate) fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-/// Refuses a string XML 1.0 cannot hold, naming where it is.
-pub(crate) fn check_xml_chars(v: &Value) -> Result<(), Error> {
+/// Refuses a string XML 1.0 cannot hold, naming where it is and the
+/// `document` (`a Word document`) it cannot be written in.
+pub(crate) fn check_xml_chars(v: &Value, document: &str) -> Result<(), Error> {
     /// The path to the first bad string, innermost step first.
     fn find(v: &Value) -> Option<(Vec<String>, char)> {
         match v {
@@ -141,7 +142,7 @@ pub(crate) fn check_xml_chars(v: &Value) -> Result<(), Error> {
             place: None,
             values: None,
             message: format!(
-                "U+{:04X} cannot be written in a Word document (XML 1.0 has no such character)",
+                "U+{:04X} cannot be written in {document} (XML 1.0 has no such character)",
                 c as u32
             ),
             rule_text: None,
