@@ -8,7 +8,7 @@ use std::fs;
 use std::io::Cursor;
 use std::path::PathBuf;
 
-use common::{entries, entry_map, fixture, root};
+use common::{entries, entry_map, fixture, fixtures, root};
 use proptest::prelude::*;
 use serde_json::Value;
 use xxgk::convert::WriteOptions;
@@ -17,19 +17,6 @@ use xxgk::model::Report;
 use xxgk::write::docx::{SECTION_KEYS, first_difference, printable};
 use xxgk::write::template;
 use xxgk::{Format, load};
-
-fn fixtures() -> Vec<(String, Value)> {
-    let mut names: Vec<String> = fs::read_dir(root().join("tests/fixtures/valid"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|n| (n.clone(), fixture(&n)))
-        .collect()
-}
 
 /// JSON -> DOCX -> report, by the public API, with the write-time check off
 /// so that this test does the comparing.

@@ -2,11 +2,14 @@
 //! XSD in step with the JSON Schema, xmllint and xxgk judging alike, errors
 //! placed at their element, and hostile input refused.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
+use common::{fixture, fixtures, root};
 use proptest::prelude::*;
 use quick_xml::events::Event;
 use serde_json::{Value, json};
@@ -15,31 +18,8 @@ use xxgk::layout::{self, CellKind};
 use xxgk::write::docx::SECTION_KEYS;
 use xxgk::{Error, Format, load};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn xsd_path() -> PathBuf {
     root().join("schemas/annual-report.xsd")
-}
-
-fn fixture(name: &str) -> Value {
-    let text = fs::read_to_string(root().join("tests/fixtures/valid").join(name)).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn fixtures() -> Vec<(String, Value)> {
-    let mut names: Vec<String> = fs::read_dir(root().join("tests/fixtures/valid"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    names.sort();
-    assert!(!names.is_empty());
-    names
-        .into_iter()
-        .map(|n| (n.clone(), fixture(&n)))
-        .collect()
 }
 
 fn to_xml(value: &Value) -> Vec<u8> {

@@ -17,6 +17,21 @@ pub fn fixture(name: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// Every report of `tests/fixtures/valid/`, by file name, in name order.
+pub fn fixtures() -> Vec<(String, Value)> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("tests/fixtures/valid"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    names
+        .into_iter()
+        .map(|n| (n.clone(), fixture(&n)))
+        .collect()
+}
+
 /// A package's entries, in order, with their contents.
 pub fn entries(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
