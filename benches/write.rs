@@ -1,7 +1,7 @@
-//! Writing reports as DOCX: a validated report rendered through the
-//! built-in template (template registration, Handlebars, the well-formedness
-//! check of each part, the deflated zip), alone and with the read-back check
-//! that `convert` does by default.
+//! Writing reports: a validated report as JSON and as XML, and as DOCX
+//! through the built-in template (Handlebars, the well-formedness check of
+//! each part, the zip), alone and with the read-back check that `convert`
+//! does by default.
 //!
 //! Run: `cargo bench --bench write`.
 
@@ -20,7 +20,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn bench(c: &mut Criterion) {
-    let mut g = c.benchmark_group("docx");
+    let mut g = c.benchmark_group("write");
     for name in ["seed-2020-hengyang.json", "huaian-2024.json"] {
         let checked = load(&fixture(name), Format::Json).unwrap();
         let fast = WriteOptions {
@@ -28,6 +28,12 @@ fn bench(c: &mut Criterion) {
             ..WriteOptions::default()
         };
         let checked_back = WriteOptions::default();
+        g.bench_function(format!("JSON {name}"), |b| {
+            b.iter(|| black_box(checked.render(Format::Json).unwrap().len()))
+        });
+        g.bench_function(format!("XML {name}"), |b| {
+            b.iter(|| black_box(checked.render(Format::Xml).unwrap().len()))
+        });
         g.bench_function(format!("render {name}"), |b| {
             b.iter(|| black_box(checked.write(Format::Docx, &fast).unwrap().bytes.len()))
         });
