@@ -11,6 +11,7 @@
 //! - [`rules`]: the consistency rules (勾稽关系), kept as data.
 //! - [`convert`]: reading and writing reports in each format.
 //! - [`output`]: writing files safely (temp file, fsync, rename).
+//! - [`table`]: many reports as one CSV or XLSX table; [`series`]: checks across years.
 
 pub mod convert;
 pub mod doc;
@@ -24,6 +25,8 @@ pub mod read;
 pub mod recognize;
 pub mod rules;
 pub mod schema;
+pub mod series;
+pub mod table;
 pub mod write;
 
 pub use convert::{Checked, Format, load, render, validate};
