@@ -293,3 +293,53 @@ fn a_bad_input_among_good_ones_is_named_and_the_rest_compared() {
     assert!(error["file"].as_str().unwrap().ends_with("missing.json"));
     assert_eq!(rules(&findings, "violated").len(), 1);
 }
+
+#[test]
+fn a_2019_item_count_is_last_years_count_plus_its_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let last = fixture("seed-2020-hengyang.json");
+    let mut this = last.clone();
+    this["meta"]["year"] = json!(2021);
+    let t2 = "/sections/proactive/table";
+    // Each 上一年项目数量 this year is last year's plus last year's 增/减.
+    for row in [
+        "item_5/rows/licensing",
+        "item_5/rows/other_services",
+        "item_6/rows/penalty",
+        "item_6/rows/coercion",
+        "item_8/rows/fees",
+    ] {
+        let at = |field: &str| {
+            last.pointer(&format!("{t2}/{row}/{field}"))
+                .unwrap()
+                .as_i64()
+                .unwrap()
+        };
+        *this.pointer_mut(&format!("{t2}/{row}/previous")).unwrap() =
+            json!(at("previous") + at("change"));
+    }
+    let last_path = write(dir.path(), "2020.json", &last);
+    let inputs = [last_path.clone(), write(dir.path(), "2021.json", &this)];
+    let (code, findings, _) = series(&["--agency", "衡阳市自然资源和规划局", "--strict"], &inputs);
+    assert_eq!(code, Some(0), "{findings:#?}");
+
+    *this
+        .pointer_mut(&format!("{t2}/item_6/rows/penalty/previous"))
+        .unwrap() = json!(62);
+    let inputs = [last_path, write(dir.path(), "2021.json", &this)];
+    let (_, findings, _) = series(&["--agency", "衡阳市自然资源和规划局"], &inputs);
+    let violated = rules(&findings, "violated");
+    assert_eq!(violated.len(), 1, "{findings:#?}");
+    let f = violated[0];
+    assert_eq!(f["rule"], "S3.2");
+    assert_eq!(f["place"]["row"], "行政处罚");
+    assert_eq!(f["place"]["column"], "上一年项目数量");
+    assert_eq!(f["values"], json!(["62", "63"]));
+    assert_eq!(
+        f["previous"]["cells"],
+        json!([
+            format!("{t2}/item_6/rows/penalty/previous"),
+            format!("{t2}/item_6/rows/penalty/change")
+        ])
+    );
+}
