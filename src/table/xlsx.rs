@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 
 use super::{Field, Sheet};
 use crate::error::Error;
@@ -23,7 +23,10 @@ fn build(sheets: &[&Sheet]) -> Result<Vec<u8>, XlsxError> {
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
     let bold = Format::new().set_bold();
-    let label = Format::new().set_bold().set_text_wrap();
+    let label = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     // One number format per count of decimal places.
     let mut decimals: BTreeMap<usize, Format> = BTreeMap::new();
     for sheet in sheets {
@@ -36,6 +39,10 @@ fn build(sheets: &[&Sheet]) -> Result<Vec<u8>, XlsxError> {
             }
         }
         let top = sheet.header.len() as u32;
+        if top > 1 {
+            // Room for a long Chinese label, wrapped.
+            ws.set_row_height(1, 90)?;
+        }
         for (r, row) in sheet.rows.iter().enumerate() {
             let r = top + r as u32;
             for (c, field) in row.iter().enumerate() {
