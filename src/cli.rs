@@ -58,15 +58,16 @@ enum Command {
     /// List, export and check DOCX templates.
     #[command(subcommand)]
     Template(TemplateCommand),
-    /// Tabulate many reports as one CSV or XLSX table: one row per report
-    /// and one column per official cell (or, with --long, one row per cell).
+    /// Tabulate many reports as one CSV or XLSX table.
     ///
-    /// A report that cannot be read is named on stderr and left out; the
-    /// rest are still written, and the exit code says the worst.
+    /// One row per report and one column per official cell, or with --long
+    /// one row per cell. A report that cannot be read is named on stderr and
+    /// left out; the rest are still written, and the exit code says the
+    /// worst.
     Table(research::TableArgs),
-    /// Check the rules across years (carry-over, 现行有效件数) on the
-    /// reports of one agency in consecutive years.
+    /// Check the rules across years (carry-over, 现行有效件数).
     ///
+    /// The reports are grouped by agency and compared year by year.
     /// Findings are warnings (exit 0) unless --strict.
     CheckSeries(research::SeriesArgs),
     /// Print the canonical JSON Schema (draft 2020-12).
