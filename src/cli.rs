@@ -4,6 +4,8 @@
 //! unreadable or corrupt input, or I/O error. When a command handles several
 //! inputs, the exit code is the worst of them.
 
+mod research;
+
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
@@ -62,6 +64,18 @@ enum Command {
     /// List, export and check DOCX templates.
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// Tabulate many reports as one CSV or XLSX table.
+    ///
+    /// One row per report and one column per official cell, or with --long
+    /// one row per cell. A report that cannot be read is named on stderr and
+    /// left out; the rest are still written, and the exit code says the
+    /// worst.
+    Table(research::TableArgs),
+    /// Check the rules across years (carry-over, 现行有效件数).
+    ///
+    /// The reports are grouped by agency and compared year by year.
+    /// Findings are warnings (exit 0) unless --strict.
+    CheckSeries(research::SeriesArgs),
     /// Print the canonical JSON Schema (draft 2020-12).
     Schema {
         /// Print the consistency rules (schemas/rules.json) instead.
@@ -123,6 +137,8 @@ pub fn run() -> ExitCode {
         } => validate(&inputs, from, strict, error_format, &batch),
         Command::Convert(args) => convert(&args),
         Command::Template(t) => template_command(t),
+        Command::Table(args) => research::table_command(&args),
+        Command::CheckSeries(args) => research::series_command(&args),
         Command::Schema { rules, xsd } => {
             let text = if rules {
                 xxgk::rules::RULES_JSON
@@ -267,6 +283,20 @@ impl Printer {
                 }
             }
         }
+    }
+
+    /// [`Printer::findings`], printed at once.
+    fn print_findings(&self, file: &str, findings: &[Finding]) -> io::Result<()> {
+        let mut o = Outcome::default();
+        self.findings(file, findings, &mut o);
+        o.flush()
+    }
+
+    /// [`Printer::error`], printed at once.
+    fn print_error(&self, file: &str, e: &Error) -> io::Result<()> {
+        let mut o = Outcome::default();
+        self.error(file, e, &mut o);
+        o.flush()
     }
 
     /// An input that could not be handled at all.

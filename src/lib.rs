@@ -14,6 +14,7 @@
 //! - [`batch`]: folders walked into files, outputs mirrored.
 //! - [`write`]: DOCX through Handlebars templates, and filling blank forms.
 //! - [`xml`]: the report as XML (`urn:xxgk:report:1`) and its XSD.
+//! - [`table`]: many reports as one CSV or XLSX table; [`series`]: checks across years.
 
 pub mod batch;
 pub mod convert;
@@ -28,6 +29,8 @@ pub mod read;
 pub mod recognize;
 pub mod rules;
 pub mod schema;
+pub mod series;
+pub mod table;
 pub mod write;
 pub mod xml;
 

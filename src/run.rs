@@ -30,6 +30,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Prints what was held: standard error, then standard output.
+    pub fn flush(&self) -> io::Result<()> {
+        io::stderr().write_all(&self.stderr)?;
+        let mut out = io::stdout().lock();
+        out.write_all(&self.stdout)?;
+        out.flush()
+    }
+
     pub fn sink(&mut self, to_stdout: bool) -> &mut Vec<u8> {
         if to_stdout {
             &mut self.stdout
@@ -100,12 +108,7 @@ where
     let failure: Mutex<Option<io::Error>> = Mutex::new(None);
     let finish = |job: &Job, o: Outcome| {
         let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
-        let printed = bar.suspend(|| -> io::Result<()> {
-            io::stderr().write_all(&o.stderr)?;
-            let mut out = io::stdout().lock();
-            out.write_all(&o.stdout)?;
-            out.flush()
-        });
+        let printed = bar.suspend(|| o.flush());
         if let Err(e) = printed {
             if e.kind() == io::ErrorKind::BrokenPipe {
                 closed.store(true, Ordering::Relaxed);

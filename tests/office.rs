@@ -10,24 +10,16 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 use assert_cmd::cargo::cargo_bin_cmd;
+use common::have;
 use serde_json::Value;
 use xxgk::layout::{self, SECTION_HEADINGS, T2_LABEL_HEADER, T3_HEADER, T3_NOTE, T4_HEADER};
 use xxgk::write::grid::cell_text;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn have(program: &str, args: &[&str]) -> bool {
-    let found = Command::new(program)
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found && std::env::var_os("XXGK_SKIP_PEER_TESTS").is_none() {
-        panic!("{program} is not installed (see .ci/run), or set XXGK_SKIP_PEER_TESTS=1");
-    }
-    found
 }
 
 const REPORTS: [&str; 2] = ["seed-2020-hengyang.json", "huaian-2024.json"];
@@ -184,17 +176,8 @@ for t in d.tables:
     out.append(rows)
 print(json.dumps(out, ensure_ascii=False))
 "#;
-        let out = Command::new("python3")
-            .args(["-c", script])
-            .arg(&docx)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let tables: Vec<Vec<Vec<String>>> = serde_json::from_slice(&out.stdout).unwrap();
+        let tables: Vec<Vec<Vec<String>>> =
+            serde_json::from_slice(&common::python(script, &docx)).unwrap();
         assert_eq!(tables.len(), 3, "{}", docx.display());
         // python-docx repeats a merged cell in each row it covers; the
         // values are the cells that differ from their left neighbour's

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -48,4 +49,38 @@ pub fn entries(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
 /// A package's entries by name.
 pub fn entry_map(docx: &[u8]) -> BTreeMap<String, Vec<u8>> {
     entries(docx).into_iter().collect()
+}
+
+/// Whether a tool the peer tests use is installed. A missing one fails the
+/// test, unless XXGK_SKIP_PEER_TESTS=1 says to skip such tests on purpose.
+pub fn have(program: &str, args: &[&str]) -> bool {
+    let found = Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found && std::env::var_os("XXGK_SKIP_PEER_TESTS").is_none() {
+        panic!("{program} is not installed (see .ci/run), or set XXGK_SKIP_PEER_TESTS=1");
+    }
+    found
+}
+
+/// A finished command's standard output; it must have succeeded.
+pub fn stdout_of(out: Output) -> Vec<u8> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Runs a Python script on a file; it must succeed. Its standard output.
+pub fn python(script: &str, file: &Path) -> Vec<u8> {
+    stdout_of(
+        Command::new("python3")
+            .args(["-c", script])
+            .arg(file)
+            .output()
+            .unwrap(),
+    )
 }
