@@ -16,9 +16,11 @@ use std::sync::OnceLock;
 /// number's `1、` to `1.`, and drops all whitespace.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // Whether the last character written is a digit.
+    let mut after_digit = false;
     for c in text.chars().filter_map(fold_char) {
-        let after_digit = out.chars().last().is_some_and(|p| p.is_ascii_digit());
         out.push(if c == '、' && after_digit { '.' } else { c });
+        after_digit = c.is_ascii_digit();
     }
     out
 }

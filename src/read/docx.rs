@@ -54,12 +54,18 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
     let (mut doc, styled) = Body::parse(&document)?;
     // Heading levels from styles, read only when a paragraph names a style.
     if !styled.is_empty()
-        && let Some(text) = part(&mut zip, "word/styles.xml")?
+        && let Some(levels) = named_style_levels(&mut zip, &styled)?
     {
-        let levels = style_levels(&text, styled.iter().map(|(_, s)| s.as_str()));
+        // Paragraphs in a row mostly name the same style: looked up once.
+        let mut last: Option<(&str, Option<u8>)> = None;
         for (i, style) in &styled {
+            let level = match last {
+                Some((s, level)) if s == style => level,
+                _ => levels.get(style).copied(),
+            };
+            last = Some((style, level));
             if let Some(Block::Paragraph(p)) = doc.blocks.get_mut(*i) {
-                p.level = levels.get(style).copied();
+                p.level = level;
             }
         }
     }
@@ -176,10 +182,8 @@ pub(crate) fn part_bytes(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
 ) -> Result<Option<Vec<u8>>, Error> {
-    let file = match zip.by_name(name) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(corrupt(name, &e.to_string())),
+    let Some(file) = entry(zip, name)? else {
+        return Ok(None);
     };
     // The size the zip declares is only a hint for the buffer, and a small
     // one at most: reading stops past the limit whatever it says.
@@ -188,13 +192,31 @@ pub(crate) fn part_bytes(
     file.take(MAX_PART_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| corrupt(name, &format!("cannot be inflated: {e}")))?;
+    check_part_size(&bytes)?;
+    Ok(Some(bytes))
+}
+
+/// One entry of the package, `None` when there is none by that name.
+fn entry<'z, 'b>(
+    zip: &'z mut zip::ZipArchive<Cursor<&'b [u8]>>,
+    name: &str,
+) -> Result<Option<zip::read::ZipFile<'z, Cursor<&'b [u8]>>>, Error> {
+    match zip.by_name(name) {
+        Ok(f) => Ok(Some(f)),
+        Err(zip::result::ZipError::FileNotFound) => Ok(None),
+        Err(e) => Err(corrupt(name, &e.to_string())),
+    }
+}
+
+/// Refuses a part read past `MAX_PART_BYTES` (reading stops one byte past it).
+fn check_part_size(bytes: &[u8]) -> Result<(), Error> {
     if bytes.len() as u64 > MAX_PART_BYTES {
         return Err(Error::TooLarge {
             name: "MAX_PART_BYTES",
             limit: MAX_PART_BYTES,
         });
     }
-    Ok(Some(bytes))
+    Ok(())
 }
 
 /// `line L, column C` of a byte offset.
@@ -322,28 +344,102 @@ fn parse_styles(text: &str) -> Result<HashMap<String, StyleFacts>, Error> {
     Ok(styles)
 }
 
+/// The heading level of each style the paragraphs name, from
+/// `word/styles.xml`, or `None` when the package has no styles part.
+///
+/// The part is inflated a few kilobytes at a time, and only as far as it must
+/// be: once the part read so far defines every named style and every style
+/// they are based on (as [`style_levels`] would find them in the whole part),
+/// the rest is not read. Otherwise the whole part is read, bounded by
+/// `MAX_PART_BYTES`, as any other.
+fn named_style_levels(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    styled: &[(usize, String)],
+) -> Result<Option<HashMap<String, u8>>, Error> {
+    const NAME: &str = "word/styles.xml";
+    let ids = || styled.iter().map(|(_, s)| s.as_str());
+    let Some(file) = entry(zip, NAME)? else {
+        return Ok(None);
+    };
+    let mut input = file.take(MAX_PART_BYTES + 1);
+    let mut bytes = Vec::new();
+    // Each step doubles what is read, so that the part read so far is
+    // searched a few times at most, not once per kilobyte.
+    let mut want: u64 = 4096;
+    loop {
+        let room = want.saturating_sub(bytes.len() as u64);
+        let got = (&mut input)
+            .take(room)
+            .read_to_end(&mut bytes)
+            .map_err(|e| corrupt(NAME, &format!("cannot be inflated: {e}")))?;
+        if (got as u64) < room || bytes.len() as u64 > MAX_PART_BYTES {
+            break;
+        }
+        if let Some(levels) = prefix_utf8(&bytes).and_then(|t| style_levels(t, ids(), false)) {
+            return Ok(Some(levels));
+        }
+        want = want.saturating_mul(2);
+    }
+    check_part_size(&bytes)?;
+    let text = crate::read::decode_owned(bytes).map_err(|e| corrupt(NAME, &e.to_string()))?;
+    Ok(style_levels(&text, ids(), true))
+}
+
+/// The start of a part being read, as text: its UTF-8 up to a character cut
+/// at the end. `None` for a part that is not plain UTF-8 (a byte order mark,
+/// another encoding), which is decoded whole.
+fn prefix_utf8(bytes: &[u8]) -> Option<&str> {
+    if encoding_rs::Encoding::for_bom(bytes).is_some() {
+        return None;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok(),
+        Err(_) => None,
+    }
+}
+
 /// The heading level of each style `ids` names, following `basedOn`.
 ///
 /// A document names a handful of styles while its styles part defines
 /// hundreds (most of them latent), so where the part uses the usual `w:`
 /// prefix only the named styles' elements are parsed.
-fn style_levels<'a>(text: &str, ids: impl Iterator<Item = &'a str>) -> HashMap<String, u8> {
+///
+/// `text` is the whole part when `whole`; otherwise only its start, and the
+/// answer is `None` unless that start settles every style as the whole part
+/// would.
+fn style_levels<'a>(
+    text: &str,
+    ids: impl Iterator<Item = &'a str>,
+    whole: bool,
+) -> Option<HashMap<String, u8>> {
     let targeted = text.contains("w:styleId=");
+    // Without the prefix, every style is parsed: only the whole part will do.
+    if !targeted && !whole {
+        return None;
+    }
     let all = if targeted {
         None
     } else {
         Some(parse_styles(text).unwrap_or_default())
     };
     let mut cache: HashMap<String, Option<StyleFacts>> = HashMap::new();
+    let mut settled = true;
     let mut facts = |id: &str| -> Option<u8> {
         let mut id = id.to_owned();
         for _ in 0..16 {
             let f = match &all {
                 Some(all) => all.get(&id),
-                None => cache
-                    .entry(id.clone())
-                    .or_insert_with(|| one_style(text, &id))
-                    .as_ref(),
+                None => {
+                    if !cache.contains_key(&id) {
+                        let Some(found) = one_style(text, &id, whole) else {
+                            settled = false;
+                            return None;
+                        };
+                        cache.insert(id.clone(), found);
+                    }
+                    cache[&id].as_ref()
+                }
             }?;
             if let Some(l) = f.level() {
                 return Some(l);
@@ -353,23 +449,39 @@ fn style_levels<'a>(text: &str, ids: impl Iterator<Item = &'a str>) -> HashMap<S
         None
     };
     let mut levels = HashMap::new();
+    let mut last = None;
     for id in ids {
-        if levels.contains_key(id) {
+        // Paragraphs in a row mostly name the same style.
+        if last == Some(id) || levels.contains_key(id) {
             continue;
         }
+        last = Some(id);
         if let Some(l) = facts(id) {
             levels.insert(id.to_owned(), l);
         }
     }
-    levels
+    settled.then_some(levels)
 }
 
-/// The `<w:style>` element with this styleId, parsed alone.
-fn one_style(text: &str, id: &str) -> Option<StyleFacts> {
-    let at = text.find(&format!("w:styleId=\"{id}\""))?;
-    let start = text[..at].rfind("<w:style")?;
-    let end = at + text[at..].find("</w:style>")? + "</w:style>".len();
-    parse_styles(&text[start..end]).ok()?.remove(id)
+/// The `<w:style>` element with this styleId, parsed alone. When `text` is
+/// only the start of the part (not `whole`), `None` means that the element is
+/// not all in it yet: the first one with the styleId is the one read.
+fn one_style(text: &str, id: &str, whole: bool) -> Option<Option<StyleFacts>> {
+    let Some(at) = text.find(&format!("w:styleId=\"{id}\"")) else {
+        return whole.then_some(None);
+    };
+    let Some(start) = text[..at].rfind("<w:style") else {
+        return Some(None);
+    };
+    let Some(len) = text[at..].find("</w:style>") else {
+        return whole.then_some(None);
+    };
+    let end = at + len + "</w:style>".len();
+    Some(
+        parse_styles(&text[start..end])
+            .ok()
+            .and_then(|mut s| s.remove(id)),
+    )
 }
 
 // ---------------------------------------------------------------- body
@@ -879,13 +991,35 @@ mod tests {
             <w:style w:type="paragraph" w:styleId="Lvl"><w:name w:val="x"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style>
             <w:style w:type="paragraph" w:styleId="Body"><w:name w:val="Body Text"/></w:style></w:styles>"#;
         let ids = ["1", "Sub", "Body", "Missing"];
-        let levels = style_levels(styles, ids.iter().copied());
+        let levels = style_levels(styles, ids.iter().copied(), true).unwrap();
         assert_eq!(levels.get("1"), Some(&1));
         assert_eq!(levels.get("Sub"), Some(&3));
         assert_eq!(levels.get("Body"), None);
         // Without the usual prefix, the whole part is parsed.
         let plain = styles.replace("w:", "ns0:");
-        assert_eq!(style_levels(&plain, ids.iter().copied()), levels);
+        assert_eq!(
+            style_levels(&plain, ids.iter().copied(), true).as_ref(),
+            Some(&levels)
+        );
+        // The start of the part answers only when it settles every style as
+        // the whole part does; a missing style is settled only by the whole.
+        let found = ["1", "Sub"];
+        let whole = style_levels(styles, found.iter().copied(), true).unwrap();
+        let mut answered = false;
+        for end in (0..=styles.len()).filter(|&i| styles.is_char_boundary(i)) {
+            let start = &styles[..end];
+            for ids in [&found[..], &ids[..]] {
+                if let Some(got) = style_levels(start, ids.iter().copied(), false) {
+                    assert_eq!(ids, &found[..], "settled at {end} with a missing style");
+                    assert_eq!(got, whole, "the first {end} bytes");
+                    answered = true;
+                }
+            }
+            if let Some(start) = plain.get(..end) {
+                assert_eq!(style_levels(start, found.iter().copied(), false), None);
+            }
+        }
+        assert!(answered);
     }
 
     #[test]

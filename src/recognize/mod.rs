@@ -262,7 +262,7 @@ fn is_cjk_numeral(c: char) -> bool {
 /// Something in a section, in document order.
 enum Item<'d> {
     Para(&'d Paragraph, String),
-    Table(&'d Table),
+    Table(&'d Table, tables::Folded),
 }
 
 #[derive(Default)]
@@ -308,8 +308,8 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
             }
             continue;
         };
-        let (body, recognized, notes) = table_section(id, &buf, &mut findings, &mut sources);
-        let heading = buf.heading;
+        let SectionBuf { heading, items } = buf;
+        let (body, recognized, notes) = table_section(id, items, &mut findings, &mut sources);
         match recognized {
             tables::AnyTable::T2(table) => {
                 out.proactive = Some(TableSection {
@@ -397,14 +397,15 @@ fn outline<'d>(doc: &'d Doc, findings: &mut Vec<Finding>) -> Outline<'d> {
                 }
             }
             DocBlock::Table(t) => {
-                let sec = tables::identify(t)
+                let (id, folded) = tables::identify(t);
+                let sec = id
                     .map(Sec::of_table)
                     .or(current.filter(|s| s.table().is_some()));
                 match sec {
                     Some(sec) => o.sections[sec as usize]
                         .get_or_insert_with(SectionBuf::default)
                         .items
-                        .push(Item::Table(t)),
+                        .push(Item::Table(t, folded)),
                     None => findings.push(read_warning(
                         "table",
                         None,
@@ -427,7 +428,7 @@ fn text_section(buf: SectionBuf) -> TextSection {
         .iter()
         .filter_map(|i| match i {
             Item::Para(p, text) => Some(text_block(p, text)),
-            Item::Table(_) => None,
+            Item::Table(..) => None,
         })
         .collect();
     TextSection {
@@ -438,9 +439,9 @@ fn text_section(buf: SectionBuf) -> TextSection {
 
 /// A table section: the text before its table, the table read, and the
 /// text after it (including stream paragraphs the table did not use).
-fn table_section(
+fn table_section<'d>(
     id: TableId,
-    buf: &SectionBuf,
+    items: Vec<Item<'d>>,
     findings: &mut Vec<Finding>,
     sources: &mut BTreeMap<&'static str, Loc>,
 ) -> (Vec<Block>, tables::AnyTable, Vec<Block>) {
@@ -448,14 +449,14 @@ fn table_section(
     let mut body = Vec::new();
     let mut notes = Vec::new();
     let mut seen_table = false;
-    for item in &buf.items {
+    for item in items {
         match item {
-            Item::Table(table) => {
-                t.push_table(table);
+            Item::Table(table, folded) => {
+                t.push_table(table, folded);
                 seen_table = true;
             }
-            Item::Para(p, text) if seen_table => notes.push((*p, text.clone())),
-            Item::Para(p, text) => body.push((*p, text.clone())),
+            Item::Para(p, text) if seen_table => notes.push((p, text)),
+            Item::Para(p, text) => body.push((p, text)),
         }
     }
     // No table markup: the cells may be paragraphs (one cell per line) or

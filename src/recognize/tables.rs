@@ -45,19 +45,26 @@ fn marker(f: &str) -> Option<TableId> {
     }
 }
 
-/// Which official table a document table is, by what it says.
-pub(super) fn identify(t: &Table) -> Option<TableId> {
+/// The [`fold`]ed text of each label cell of a document table, row by row,
+/// and `None` for each value cell: folded once, both to tell the table apart
+/// and to place its cells.
+pub(super) type Folded = Vec<Option<String>>;
+
+/// Which official table a document table is, by what it says; with its
+/// cells folded.
+pub(super) fn identify(t: &Table) -> (Option<TableId>, Folded) {
     // Only label cells can identify a table; values are skipped unfolded.
-    let found: Vec<TableId> = t
+    let folded: Folded = t
         .rows
         .iter()
         .flatten()
-        .filter(|c| !Cell::looks_like_value(&c.text))
-        .filter_map(|c| marker(&fold(&c.text)))
+        .map(|c| (!Cell::looks_like_value(&c.text)).then(|| fold(&c.text)))
         .collect();
-    [TableId::Proactive, TableId::Applications, TableId::Reviews]
+    let found: Vec<TableId> = folded.iter().flatten().filter_map(|f| marker(f)).collect();
+    let id = [TableId::Proactive, TableId::Applications, TableId::Reviews]
         .into_iter()
-        .find(|id| found.contains(id))
+        .find(|id| found.contains(id));
+    (id, folded)
 }
 
 /// `第二十条第(五)项` -> `item_5`.
@@ -130,7 +137,8 @@ impl<'d> Token<'d> {
     }
 
     fn classified(mut self) -> Token<'d> {
-        if !self.value {
+        // Whole cells were classified when they were folded.
+        if !self.value && self.glued {
             self.value = self.classify();
         }
         self
@@ -198,17 +206,25 @@ impl<'d> TableInput<'d> {
 
     /// Appends a document table (a table split over several, such as table
     /// 2 printed one block per table, is appended piece by piece).
-    pub fn push_table(&mut self, t: &'d Table) {
+    pub fn push_table(&mut self, t: &'d Table, folded: Folded) {
+        debug_assert_eq!(folded.len(), t.cell_count());
+        self.tokens.reserve(folded.len());
+        let mut folded = folded.into_iter();
         for row in &t.rows {
             let n = row.len();
             for (i, c) in row.iter().enumerate() {
-                self.tokens.push(Token::new(
-                    Cow::Borrowed(&c.text),
-                    c.loc,
-                    i + 1 == n,
-                    false,
-                    None,
-                ));
+                // What `Token::new` gives a whole cell, from the folding
+                // done by `identify`.
+                let f = folded.next().flatten();
+                self.tokens.push(Token {
+                    text: Cow::Borrowed(&c.text),
+                    value: f.is_none(),
+                    f: f.unwrap_or_default(),
+                    loc: c.loc,
+                    row_end: i + 1 == n,
+                    glued: false,
+                    para: None,
+                });
             }
         }
     }
