@@ -364,8 +364,11 @@ pub fn render(report: &Report, format: Format) -> Result<Vec<u8>, Error> {
 fn write(report: &Report, format: Format, options: &WriteOptions) -> Result<Written, Error> {
     match format {
         Format::Json => {
-            let mut out =
-                serde_json::to_vec_pretty(report).map_err(|e| Error::Usage(e.to_string()))?;
+            // A report's JSON is tens of kilobytes: start there rather than
+            // growing from nothing.
+            let mut out = Vec::with_capacity(64 * 1024);
+            serde_json::to_writer_pretty(&mut out, report)
+                .map_err(|e| Error::Usage(e.to_string()))?;
             out.push(b'\n');
             Ok(Written {
                 bytes: out,
