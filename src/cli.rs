@@ -325,11 +325,12 @@ impl Printer {
             }
         }
         o.code = e.exit_code();
-        o.record.insert("status".into(), "failed".into());
-        o.record.insert("exit".into(), o.code.into());
-        o.record.insert("error".into(), e.to_string().into());
+        o.note("status", || "failed".into());
+        let code = o.code;
+        o.note("exit", || code.into());
+        o.note("error", || e.to_string().into());
         if let Error::Invalid { findings } = e {
-            o.record.insert("findings".into(), json_findings(findings));
+            o.note("findings", || json_findings(findings));
         }
     }
 }
@@ -404,8 +405,9 @@ fn validate(
         Ok(j) => j,
         Err(code) => return Ok(code),
     };
+    let want_record = batch.report.is_some();
     run::run(&jobs, &batch.options("validated"), |job| {
-        let mut o = Outcome::default();
+        let mut o = Outcome::new(want_record);
         let input = Input { path: &job.path };
         let name = input.name();
         let loaded = input.format(from).and_then(|f| {
@@ -437,12 +439,11 @@ fn validate(
                 } else {
                     "ok"
                 };
-                o.record.insert("status".into(), status.into());
-                o.record.insert("exit".into(), o.code.into());
-                o.record
-                    .insert("editions".into(), editions(&checked.report));
-                o.record
-                    .insert("findings".into(), json_findings(&checked.findings));
+                o.note("status", || status.into());
+                let code = o.code;
+                o.note("exit", || code.into());
+                o.note("editions", || editions(&checked.report));
+                o.note("findings", || json_findings(&checked.findings));
             }
             Err(e) => printer.error(&name, &e, &mut o),
         }
@@ -565,14 +566,14 @@ fn convert(args: &ConvertArgs) -> io::Result<u8> {
         .enumerate()
         .map(|(i, j)| (j.path.as_path(), i))
         .collect();
+    let want_record = args.batch.report.is_some();
     run::run(&jobs, &args.batch.options("converted"), |job| {
-        let mut o = Outcome::default();
+        let mut o = Outcome::new(want_record);
         let input = Input { path: &job.path };
         let name = input.name();
         let target = targets[index[job.path.as_path()]].clone();
         if let Some(t) = &target {
-            o.record
-                .insert("output".into(), t.display().to_string().into());
+            o.note("output", || t.display().to_string().into());
         }
         if let Err(e) = convert_one(args, &input, target, to, &options, &printer, &mut o) {
             printer.error(&name, &e, &mut o);
@@ -624,18 +625,16 @@ fn convert_one(
         }
     }
     printer.findings(&name, &checked.findings, o);
-    o.record
-        .insert("editions".into(), editions(&checked.report));
+    o.note("editions", || editions(&checked.report));
     if args.strict && checked.findings.iter().any(|f| f.fails(true)) {
         let _ = writeln!(
             o.stderr,
             "{name}: not converted: --strict and the report has warnings"
         );
         o.code = 1;
-        o.record.insert("status".into(), "refused".into());
-        o.record.insert("exit".into(), 1.into());
-        o.record
-            .insert("findings".into(), json_findings(&checked.findings));
+        o.note("status", || "refused".into());
+        o.note("exit", || 1.into());
+        o.note("findings", || json_findings(&checked.findings));
         return Ok(());
     }
     if args.with_sources {
@@ -667,9 +666,9 @@ fn convert_one(
         }
     }
     let status = if o.warnings { "warnings" } else { "ok" };
-    o.record.insert("status".into(), status.into());
-    o.record.insert("exit".into(), 0.into());
-    o.record.insert("findings".into(), json_findings(&findings));
+    o.note("status", || status.into());
+    o.note("exit", || 0.into());
+    o.note("findings", || json_findings(&findings));
     Ok(())
 }
 

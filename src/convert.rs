@@ -14,6 +14,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::doc::Loc;
@@ -303,7 +304,13 @@ fn load_value(value: Value) -> Result<Checked, Error> {
             findings: schema_errors,
         });
     }
-    let report: Report = serde_path_to_error::deserialize(&value).map_err(|e| {
+    // The plain deserializer first; only when it fails is it run again,
+    // tracking its path, to say where.
+    let report = match Report::deserialize(&value) {
+        Ok(report) => Ok(report),
+        Err(_) => serde_path_to_error::deserialize::<_, Report>(&value),
+    };
+    let report: Report = report.map_err(|e| {
         let pointer = to_pointer(e.path());
         Error::Invalid {
             findings: vec![Finding {

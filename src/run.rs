@@ -27,9 +27,27 @@ pub struct Outcome {
     pub warnings: bool,
     /// The file's line of the `--report` file.
     pub record: serde_json::Map<String, Value>,
+    /// Whether that line is wanted.
+    keep: bool,
 }
 
 impl Outcome {
+    /// An outcome whose `--report` line is kept only when `record` says so.
+    pub fn new(record: bool) -> Outcome {
+        Outcome {
+            keep: record,
+            ..Outcome::default()
+        }
+    }
+
+    /// Adds a field to the file's `--report` line, worked out only when a
+    /// report is being written.
+    pub fn note(&mut self, key: &str, value: impl FnOnce() -> Value) {
+        if self.keep {
+            self.record.insert(key.to_owned(), value());
+        }
+    }
+
     /// Prints what was held: standard error, then standard output.
     pub fn flush(&self) -> io::Result<()> {
         io::stderr().write_all(&self.stderr)?;
@@ -146,8 +164,7 @@ where
         let t0 = Instant::now();
         let mut o = work(job);
         let ms = t0.elapsed().as_secs_f64() * 1000.0;
-        o.record
-            .insert("ms".into(), ((ms * 1000.0).round() / 1000.0).into());
+        o.note("ms", || ((ms * 1000.0).round() / 1000.0).into());
         finish(job, o);
     };
     if opts.jobs <= 1 || jobs.len() <= 1 {
