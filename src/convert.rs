@@ -274,7 +274,7 @@ pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked,
 }
 
 fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| Error::Json {
+    let value: Value = crate::json::parse(bytes).map_err(|e| Error::Json {
         line: e.line(),
         column: e.column(),
         message: strip_position(&e.to_string()),
