@@ -211,10 +211,21 @@ pub fn load(bytes: &[u8], format: Format) -> Result<Checked, Error> {
 /// [`load`], with what the caller knows: the file's name, and metadata the
 /// document may lack (`--agency`, `--year`, `--title`).
 pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked, Error> {
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
+    load_limited(bytes, format, hints, MAX_INPUT_BYTES)
+}
+
+/// [`load_with`], with another bound than [`MAX_INPUT_BYTES`] on the input's
+/// size (`--max-input-bytes`).
+pub fn load_limited(
+    bytes: &[u8],
+    format: Format,
+    hints: &Hints,
+    max_input_bytes: u64,
+) -> Result<Checked, Error> {
+    if bytes.len() as u64 > max_input_bytes {
         return Err(Error::TooLarge {
             name: "MAX_INPUT_BYTES",
-            limit: MAX_INPUT_BYTES,
+            limit: max_input_bytes,
         });
     }
     let doc = match format {
@@ -303,7 +314,14 @@ fn load_value(value: Value) -> Result<Checked, Error> {
             findings: schema_errors,
         });
     }
-    let report: Report = serde_path_to_error::deserialize(&value).map_err(|e| {
+    // From the text, not from the value: a value hands a number to the
+    // model as an i64 where it can (`-0` would become `0`), the text hands
+    // over its written digits.
+    let text = value.to_string();
+    let report: Report = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(
+        &text,
+    ))
+    .map_err(|e| {
         let pointer = to_pointer(e.path());
         Error::Invalid {
             findings: vec![Finding {

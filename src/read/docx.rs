@@ -238,12 +238,34 @@ fn part(
     name: &str,
     budget: &mut Budget,
 ) -> Result<Option<String>, Error> {
-    match part_bytes(zip, name, budget)? {
-        Some(bytes) => crate::read::decode_owned(bytes)
-            .map(Some)
-            .map_err(|e| corrupt(name, &e.to_string())),
-        None => Ok(None),
+    let Some(bytes) = part_bytes(zip, name, budget)? else {
+        return Ok(None);
+    };
+    let text = crate::read::decode_owned(bytes).map_err(|e| corrupt(name, &e.to_string()))?;
+    // Every part is refused with a DOCTYPE, also those read only in part.
+    if let Some(at) = doctype(&text) {
+        return Err(xml_error(
+            name,
+            &text,
+            at as u64,
+            "a DOCTYPE is not allowed in a Word document (entities are never expanded)",
+        ));
     }
+    Ok(Some(text))
+}
+
+/// Where the XML's prolog, before its first element, has a DOCTYPE.
+fn doctype(text: &str) -> Option<usize> {
+    for (i, _) in text.match_indices('<') {
+        let rest = &text[i + 1..];
+        if rest.starts_with("!DOCTYPE") {
+            return Some(i);
+        }
+        if !rest.starts_with(['?', '!']) {
+            return None;
+        }
+    }
+    None
 }
 
 /// One part of the package, bounded in size whatever the zip claims.

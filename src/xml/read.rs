@@ -509,6 +509,15 @@ impl<'t> Parser<'t> {
     }
 
     fn text(&mut self, content: &str, at: usize) -> Result<(), Error> {
+        if let Some(c) = content.chars().find(|c| !xml_char(*c)) {
+            return Err(corrupt(
+                self.place_at(at),
+                format!(
+                    "the text holds U+{:04X}, which XML 1.0 does not allow",
+                    c as u32
+                ),
+            ));
+        }
         let place = match self.stack.last_mut() {
             None | Some(Frame::Skip) => {
                 if self.stack.is_empty() && !is_blank(content) {
