@@ -67,7 +67,11 @@ fn walk_dir(dir: &Path, rel: &Path, depth: usize, jobs: &mut Vec<Job>) -> Result
         let kind = e.file_type().map_err(io)?;
         if kind.is_dir() {
             walk_dir(&path, &rel.join(&name), depth + 1, jobs)?;
-        } else if (!kind.is_symlink() || path.is_file()) && Format::from_path(&path).is_some() {
+        } else if (kind.is_file() || (kind.is_symlink() && path.is_file()))
+            && Format::from_path(&path).is_some()
+        {
+            // Regular files only: a FIFO or a device named `x.json` in a
+            // folder would block the walk or never end.
             jobs.push(Job {
                 path,
                 rel: rel.join(&name),

@@ -206,9 +206,9 @@ impl Input<'_> {
         })
     }
 
-    /// Reads the whole input, refusing more than [`MAX_INPUT_BYTES`] without
+    /// Reads the whole input, refusing more than `limit` bytes without
     /// reading past the limit.
-    fn read(&self) -> Result<Vec<u8>, Error> {
+    fn read(&self, limit: u64) -> Result<Vec<u8>, Error> {
         let io_err = |source| Error::Io {
             path: self.path.to_owned(),
             source,
@@ -223,13 +223,13 @@ impl Input<'_> {
         };
         let mut bytes = Vec::new();
         reader
-            .take(MAX_INPUT_BYTES + 1)
+            .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(io_err)?;
-        if bytes.len() as u64 > MAX_INPUT_BYTES {
+        if bytes.len() as u64 > limit {
             return Err(Error::TooLarge {
                 name: "MAX_INPUT_BYTES",
-                limit: MAX_INPUT_BYTES,
+                limit,
             });
         }
         Ok(bytes)
@@ -369,6 +369,9 @@ struct BatchArgs {
     /// Write one JSON line per file here: status, findings, editions, time.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// Refuse inputs larger than this, in bytes (MAX_INPUT_BYTES).
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_INPUT_BYTES)]
+    max_input_bytes: u64,
 }
 
 impl BatchArgs {
@@ -411,9 +414,10 @@ fn validate(
         let input = Input { path: &job.path };
         let name = input.name();
         let loaded = input.format(from).and_then(|f| {
-            input
-                .read()
-                .and_then(|b| xxgk::convert::load_with(&b, f, &input.hints(&Hints::default())))
+            input.read(batch.max_input_bytes).and_then(|b| {
+                let hints = input.hints(&Hints::default());
+                xxgk::convert::load_limited(&b, f, &hints, batch.max_input_bytes)
+            })
         });
         match loaded {
             Ok(checked) => {
@@ -614,8 +618,10 @@ fn convert_one(
         ));
     }
     let from = input.format(args.from)?;
-    let bytes = input.read()?;
-    let mut checked = xxgk::convert::load_with(&bytes, from, &input.hints(&args.hints()))?;
+    let limit = args.batch.max_input_bytes;
+    let bytes = input.read(limit)?;
+    let hints = input.hints(&args.hints());
+    let mut checked = xxgk::convert::load_limited(&bytes, from, &hints, limit)?;
     drop(bytes);
     // In a conversion, rule violations are warnings: the report is converted
     // faithfully, errors and all.

@@ -14,7 +14,6 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::doc::Loc;
@@ -212,10 +211,21 @@ pub fn load(bytes: &[u8], format: Format) -> Result<Checked, Error> {
 /// [`load`], with what the caller knows: the file's name, and metadata the
 /// document may lack (`--agency`, `--year`, `--title`).
 pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked, Error> {
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
+    load_limited(bytes, format, hints, MAX_INPUT_BYTES)
+}
+
+/// [`load_with`], with another bound than [`MAX_INPUT_BYTES`] on the input's
+/// size (`--max-input-bytes`).
+pub fn load_limited(
+    bytes: &[u8],
+    format: Format,
+    hints: &Hints,
+    max_input_bytes: u64,
+) -> Result<Checked, Error> {
+    if bytes.len() as u64 > max_input_bytes {
         return Err(Error::TooLarge {
             name: "MAX_INPUT_BYTES",
-            limit: MAX_INPUT_BYTES,
+            limit: max_input_bytes,
         });
     }
     let doc = match format {
@@ -275,7 +285,7 @@ pub fn load_with(bytes: &[u8], format: Format, hints: &Hints) -> Result<Checked,
 }
 
 fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| Error::Json {
+    let value: Value = crate::json::parse(bytes).map_err(|e| Error::Json {
         line: e.line(),
         column: e.column(),
         message: strip_position(&e.to_string()),
@@ -304,11 +314,16 @@ fn load_value(value: Value) -> Result<Checked, Error> {
             findings: schema_errors,
         });
     }
-    // The plain deserializer first; only when it fails is it run again,
-    // tracking its path, to say where.
-    let report = match Report::deserialize(&value) {
+    // From the text, not from the value: a value hands a number to the
+    // model as an i64 where it can (`-0` would become `0`), the text hands
+    // over its written digits. The plain deserializer first; only when it
+    // fails is it run again, tracking its path, to say where.
+    let text = value.to_string();
+    let report = match serde_json::from_str::<Report>(&text) {
         Ok(report) => Ok(report),
-        Err(_) => serde_path_to_error::deserialize::<_, Report>(&value),
+        Err(_) => serde_path_to_error::deserialize::<_, Report>(
+            &mut serde_json::Deserializer::from_str(&text),
+        ),
     };
     let report: Report = report.map_err(|e| {
         let pointer = to_pointer(e.path());

@@ -26,8 +26,8 @@ pub enum Error {
     /// the zip part and XML line and column where that is known.
     #[error("{}{message}", if place.is_empty() { String::new() } else { format!("{place}: ") })]
     Corrupt { place: String, message: String },
-    /// The input is larger than a limit allows.
-    #[error("the input is larger than {limit} bytes ({name}); it is refused unread")]
+    /// The input goes past a named limit (`name`, the constant's name).
+    #[error("{}", limit_message(name, *limit))]
     TooLarge { name: &'static str, limit: u64 },
     /// The data does not fit the canonical schema, or cannot be written in
     /// the form asked for; nothing is written.
@@ -63,6 +63,30 @@ impl Error {
             _ => 2,
         }
     }
+}
+
+/// What going past a limit means, in words, with the limit's name.
+fn limit_message(name: &str, limit: u64) -> String {
+    let what = match name {
+        "MAX_INPUT_BYTES" => format!("the input is larger than {limit} bytes"),
+        "MAX_ZIP_ENTRIES" => format!("the zip has more than {limit} entries"),
+        "MAX_PART_BYTES" => format!("a part of the package inflates to more than {limit} bytes"),
+        "MAX_INFLATED_BYTES" => {
+            format!("the parts read inflate to more than {limit} bytes in all")
+        }
+        "MAX_INFLATE_RATIO" => {
+            format!("a part inflates to more than {limit} times its compressed size")
+        }
+        "MAX_XML_DEPTH" => format!("elements are nested more than {limit} deep"),
+        "MAX_XML_ATTRIBUTES" => format!("an element has more than {limit} attributes"),
+        "MAX_XML_TEXT_BYTES" => {
+            format!("a text or attribute value is longer than {limit} bytes")
+        }
+        "MAX_TABLE_CELLS" => format!("a table has more than {limit} cells"),
+        "MAX_WALK_DEPTH" => format!("folders are nested more than {limit} deep"),
+        _ => format!("a limit of {limit} is exceeded"),
+    };
+    format!("{what} ({name}); it is refused")
 }
 
 /// What a list of findings that stopped the work amounts to.

@@ -21,6 +21,7 @@ pub mod convert;
 pub mod doc;
 pub mod error;
 pub mod finding;
+pub mod json;
 pub mod labels;
 pub mod layout;
 pub mod model;

@@ -41,7 +41,7 @@ fn validator() -> &'static Validator {
 pub fn check(instance: &Value) -> Vec<Finding> {
     // The common case, a valid report, costs no error collection.
     if validator().is_valid(instance) {
-        return Vec::new();
+        return inexact(instance);
     }
     let mut findings: Vec<Finding> = validator()
         .iter_errors(instance)
@@ -68,6 +68,79 @@ pub fn check(instance: &Value) -> Vec<Finding> {
     // branch; the bare `if`/`then` wrappers add nothing.
     findings.retain(|f| !matches!(f.rule.as_str(), "if" | "then" | "else"));
     findings
+}
+
+/// Numbers the schema's types let through but the model cannot hold as
+/// what they stand for: a count written with a point or an exponent (JSON
+/// Schema calls `3.0` an integer; a count keeps its written digits, so it
+/// would stay `3.0` and could not be added up), and a whole number past 64
+/// bits anywhere. Refused at their pointers, never changed.
+fn inexact(instance: &Value) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut finding = |pointer: String, rule: &str, message: String| {
+        out.push(Finding {
+            kind: "schema",
+            rule: rule.to_owned(),
+            severity: Severity::Error,
+            status: None,
+            place: layout::locate(&pointer, instance),
+            pointer,
+            cells: Vec::new(),
+            values: None,
+            message,
+            rule_text: None,
+            source: None,
+        });
+    };
+    for l in layout::used_by(instance) {
+        for (r, _) in l.rows.iter().enumerate() {
+            for (c, column) in l.columns.iter().enumerate() {
+                if column.kind == layout::CellKind::Amount {
+                    continue;
+                }
+                let pointer = l.pointer_at(r, c);
+                if let Some(Value::Number(n)) = layout::at(instance, pointer) {
+                    let text = n.to_string();
+                    if text.contains(['.', 'e', 'E']) {
+                        finding(
+                            pointer.to_owned(),
+                            "integer",
+                            format!(
+                                "{text} is not written as a whole number: a count is written without a point or an exponent"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut stack = vec![(String::new(), instance)];
+    while let Some((pointer, v)) = stack.pop() {
+        match v {
+            Value::Number(n) if n.as_i64().is_none() && n.as_u64().is_none() => {
+                let text = n.to_string();
+                if !text.contains(['.', 'e', 'E']) {
+                    finding(
+                        pointer,
+                        "maximum",
+                        format!("{text} is too large: a whole number must fit in 64 bits"),
+                    );
+                }
+            }
+            Value::Array(items) => stack.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (format!("{pointer}/{i}"), v)),
+            ),
+            Value::Object(map) => stack.extend(map.iter().map(|(k, v)| {
+                let k = k.replace('~', "~0").replace('/', "~1");
+                (format!("{pointer}/{k}"), v)
+            })),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Plain words for the ways a table cell can break the schema; the

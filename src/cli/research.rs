@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use serde_json::Value;
-use xxgk::convert::{Checked, Hints};
+use xxgk::convert::{Checked, Hints, MAX_INPUT_BYTES};
 use xxgk::series::{self, Member, SeriesFinding};
 use xxgk::table::{self, Entry};
 use xxgk::{Error, Finding, Format, Severity, output};
@@ -70,7 +70,7 @@ pub(super) struct SeriesArgs {
 /// as JSON for the layouts.
 fn load(input: &Input, from: Option<Format>) -> Result<(Checked, Value), Error> {
     let format = input.format(from)?;
-    let bytes = input.read()?;
+    let bytes = input.read(MAX_INPUT_BYTES)?;
     let checked = xxgk::convert::load_with(&bytes, format, &input.hints(&Hints::default()))?;
     let value = serde_json::to_value(&checked.report)
         .map_err(|e| Error::Usage(format!("cannot serialise report: {e}")))?;

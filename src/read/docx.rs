@@ -43,18 +43,27 @@ pub const MAX_XML_DEPTH: usize = 512;
 pub const MAX_TABLE_CELLS: usize = 100_000;
 /// Widest column span honoured; Word's own limit is 63 columns.
 pub const MAX_SPAN: u32 = 1_000;
+/// Most bytes all the parts read from one package inflate to together.
+pub const MAX_INFLATED_BYTES: u64 = 128 * 1024 * 1024;
+/// Largest ratio of a part's inflated size to its compressed size, checked
+/// once a part passes [`RATIO_FLOOR`] (XML deflates 5 to 30 times; a bomb
+/// about 1,000 times).
+pub const MAX_INFLATE_RATIO: u64 = 200;
+/// Inflated size below which any ratio is accepted.
+const RATIO_FLOOR: u64 = 1024 * 1024;
 
 const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Reads a `.docx`.
 pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
     let mut zip = open(bytes)?;
-    let document = part(&mut zip, "word/document.xml")?
+    let budget = &mut Budget::default();
+    let document = part(&mut zip, "word/document.xml", budget)?
         .ok_or_else(|| corrupt("", "no word/document.xml: this zip is not a Word document"))?;
     let (mut doc, styled) = Body::parse(&document)?;
     // Heading levels from styles, read only when a paragraph names a style.
     if !styled.is_empty()
-        && let Some(levels) = named_style_levels(&mut zip, &styled)?
+        && let Some(levels) = named_style_levels(&mut zip, &styled, budget)?
     {
         // Paragraphs in a row mostly name the same style: looked up once.
         let mut last: Option<(&str, Option<u8>)> = None;
@@ -69,7 +78,7 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
             }
         }
     }
-    if let Some(text) = part(&mut zip, "docProps/custom.xml")? {
+    if let Some(text) = part(&mut zip, "docProps/custom.xml", budget)? {
         doc.declared = declared_meta(&text);
     }
     Ok(doc)
@@ -145,6 +154,14 @@ pub(crate) fn open(bytes: &[u8]) -> Result<zip::ZipArchive<Cursor<&[u8]>>, Error
     if !bytes.starts_with(b"PK") {
         return Err(corrupt("", "not a .docx: the file is not a zip archive"));
     }
+    let too_many = Error::TooLarge {
+        name: "MAX_ZIP_ENTRIES",
+        limit: MAX_ZIP_ENTRIES as u64,
+    };
+    // The count the zip declares is checked before anything is sized by it.
+    if declared_entries(bytes).is_some_and(|n| n > MAX_ZIP_ENTRIES as u64) {
+        return Err(too_many);
+    }
     let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         corrupt(
             "",
@@ -152,12 +169,56 @@ pub(crate) fn open(bytes: &[u8]) -> Result<zip::ZipArchive<Cursor<&[u8]>>, Error
         )
     })?;
     if zip.len() > MAX_ZIP_ENTRIES {
-        return Err(Error::TooLarge {
-            name: "MAX_ZIP_ENTRIES",
-            limit: MAX_ZIP_ENTRIES as u64,
-        });
+        return Err(too_many);
+    }
+    // Part names ignore case (OPC): two entries that differ only in case
+    // are two claims to one part, and no reader may pick one silently.
+    if zip.has_duplicate_names() {
+        return Err(corrupt(
+            "",
+            "an entry name appears twice in the zip: which part is meant cannot be told",
+        ));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(zip.len());
+    for name in zip.file_names_raw() {
+        if !seen.insert(name.to_ascii_lowercase()) {
+            return Err(corrupt(
+                &String::from_utf8_lossy(name),
+                "this entry appears twice in the zip (part names ignore case)",
+            ));
+        }
+    }
+    if zip.index_for_name("[Content_Types].xml").is_none() {
+        return Err(corrupt(
+            "",
+            "no [Content_Types].xml: this zip is not a Word package",
+        ));
     }
     Ok(zip)
+}
+
+/// The entry count the zip's end record declares (its ZIP64 record's, when
+/// it has one), if the record can be found.
+fn declared_entries(bytes: &[u8]) -> Option<u64> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    let tail = bytes.len().saturating_sub(22 + 65_535);
+    let at = tail + bytes[tail..].windows(4).rposition(|w| w == EOCD)?;
+    let u16_at = |i: usize| Some(u16::from_le_bytes(bytes.get(i..i + 2)?.try_into().ok()?));
+    let u64_at = |i: usize| Some(u64::from_le_bytes(bytes.get(i..i + 8)?.try_into().ok()?));
+    let count = u16_at(at + 10)?;
+    if count != u16::MAX {
+        return Some(u64::from(count));
+    }
+    // ZIP64: the locator just before the end record points at the record.
+    let locator = at.checked_sub(20)?;
+    if bytes.get(locator..locator + 4)? != b"PK\x06\x07" {
+        return Some(u64::from(count));
+    }
+    let record = usize::try_from(u64_at(locator + 8)?).ok()?;
+    if bytes.get(record..record + 4)? != b"PK\x06\x06" {
+        return None;
+    }
+    u64_at(record + 32)
 }
 
 fn corrupt(place: &str, message: &str) -> Error {
@@ -167,20 +228,62 @@ fn corrupt(place: &str, message: &str) -> Error {
     }
 }
 
-/// One part of the package as text, bounded in size whatever the zip claims.
-fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, Error> {
-    match part_bytes(zip, name)? {
-        Some(bytes) => crate::read::decode_owned(bytes)
-            .map(Some)
-            .map_err(|e| corrupt(name, &e.to_string())),
-        None => Ok(None),
+/// What the parts read from one package may still inflate to, out of
+/// [`MAX_INFLATED_BYTES`].
+pub(crate) struct Budget(u64);
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget(MAX_INFLATED_BYTES)
     }
+}
+
+/// One part of the package as text, bounded in size whatever the zip claims.
+fn part(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    budget: &mut Budget,
+) -> Result<Option<String>, Error> {
+    let Some(bytes) = part_bytes(zip, name, budget)? else {
+        return Ok(None);
+    };
+    let text = crate::read::decode_owned(bytes).map_err(|e| corrupt(name, &e.to_string()))?;
+    // Every part is refused with a DOCTYPE, also those read only in part.
+    refuse_doctype(name, &text)?;
+    Ok(Some(text))
+}
+
+fn refuse_doctype(name: &str, text: &str) -> Result<(), Error> {
+    match doctype(text) {
+        Some(at) => Err(xml_error(
+            name,
+            text,
+            at as u64,
+            "a DOCTYPE is not allowed in a Word document (entities are never expanded)",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Where the XML's prolog, before its first element, has a DOCTYPE.
+fn doctype(text: &str) -> Option<usize> {
+    for (i, _) in text.match_indices('<') {
+        let rest = &text[i + 1..];
+        if rest.starts_with("!DOCTYPE") {
+            return Some(i);
+        }
+        if !rest.starts_with(['?', '!']) {
+            return None;
+        }
+    }
+    None
 }
 
 /// One part of the package, bounded in size whatever the zip claims.
 pub(crate) fn part_bytes(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
+    budget: &mut Budget,
 ) -> Result<Option<Vec<u8>>, Error> {
     let Some(file) = entry(zip, name)? else {
         return Ok(None);
@@ -189,10 +292,13 @@ pub(crate) fn part_bytes(
     // one at most: reading stops past the limit whatever it says.
     const MAX_HINT: u64 = 4 * 1024 * 1024;
     let mut bytes = Vec::with_capacity(file.size().min(MAX_HINT) as usize + 1);
-    file.take(MAX_PART_BYTES + 1)
+    // Reading stops at the first limit the part would pass.
+    let (cap, limit, limit_name) = read_cap(file.compressed_size(), budget);
+    file.take(cap + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| corrupt(name, &format!("cannot be inflated: {e}")))?;
-    check_part_size(&bytes)?;
+    check_cap(&bytes, cap, limit, limit_name)?;
+    budget.0 -= bytes.len() as u64;
     Ok(Some(bytes))
 }
 
@@ -208,13 +314,27 @@ fn entry<'z, 'b>(
     }
 }
 
-/// Refuses a part read past `MAX_PART_BYTES` (reading stops one byte past it).
-fn check_part_size(bytes: &[u8]) -> Result<(), Error> {
-    if bytes.len() as u64 > MAX_PART_BYTES {
-        return Err(Error::TooLarge {
-            name: "MAX_PART_BYTES",
-            limit: MAX_PART_BYTES,
-        });
+/// The most bytes a part may inflate to, with the limit and its name: its
+/// own size, what the package may still inflate to, and its inflation
+/// ratio, whichever comes first.
+fn read_cap(compressed: u64, budget: &Budget) -> (u64, u64, &'static str) {
+    let by_ratio = compressed
+        .saturating_mul(MAX_INFLATE_RATIO)
+        .max(RATIO_FLOOR);
+    [
+        (MAX_PART_BYTES, MAX_PART_BYTES, "MAX_PART_BYTES"),
+        (budget.0, MAX_INFLATED_BYTES, "MAX_INFLATED_BYTES"),
+        (by_ratio, MAX_INFLATE_RATIO, "MAX_INFLATE_RATIO"),
+    ]
+    .into_iter()
+    .min_by_key(|(cap, _, _)| *cap)
+    .unwrap_or((MAX_PART_BYTES, MAX_PART_BYTES, "MAX_PART_BYTES"))
+}
+
+/// Refuses a part read past its cap (reading stops one byte past it).
+fn check_cap(bytes: &[u8], cap: u64, limit: u64, name: &'static str) -> Result<(), Error> {
+    if bytes.len() as u64 > cap {
+        return Err(Error::TooLarge { name, limit });
     }
     Ok(())
 }
@@ -355,13 +475,15 @@ fn parse_styles(text: &str) -> Result<HashMap<String, StyleFacts>, Error> {
 fn named_style_levels(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     styled: &[(usize, String)],
+    budget: &mut Budget,
 ) -> Result<Option<HashMap<String, u8>>, Error> {
     const NAME: &str = "word/styles.xml";
     let ids = || styled.iter().map(|(_, s)| s.as_str());
     let Some(file) = entry(zip, NAME)? else {
         return Ok(None);
     };
-    let mut input = file.take(MAX_PART_BYTES + 1);
+    let (cap, limit, limit_name) = read_cap(file.compressed_size(), budget);
+    let mut input = file.take(cap + 1);
     let mut bytes = Vec::new();
     // Each step doubles what is read, so that the part read so far is
     // searched a few times at most, not once per kilobyte.
@@ -372,16 +494,22 @@ fn named_style_levels(
             .take(room)
             .read_to_end(&mut bytes)
             .map_err(|e| corrupt(NAME, &format!("cannot be inflated: {e}")))?;
-        if (got as u64) < room || bytes.len() as u64 > MAX_PART_BYTES {
+        if (got as u64) < room || bytes.len() as u64 > cap {
             break;
         }
-        if let Some(levels) = prefix_utf8(&bytes).and_then(|t| style_levels(t, ids(), false)) {
-            return Ok(Some(levels));
+        if let Some(prefix) = prefix_utf8(&bytes) {
+            refuse_doctype(NAME, prefix)?;
+            if let Some(levels) = style_levels(prefix, ids(), false) {
+                budget.0 -= bytes.len() as u64;
+                return Ok(Some(levels));
+            }
         }
         want = want.saturating_mul(2);
     }
-    check_part_size(&bytes)?;
+    check_cap(&bytes, cap, limit, limit_name)?;
+    budget.0 -= bytes.len() as u64;
     let text = crate::read::decode_owned(bytes).map_err(|e| corrupt(NAME, &e.to_string()))?;
+    refuse_doctype(NAME, &text)?;
     Ok(style_levels(&text, ids(), true))
 }
 
@@ -884,6 +1012,8 @@ mod tests {
         let mut out = Cursor::new(Vec::new());
         let mut zip = zip::ZipWriter::new(&mut out);
         let opts = zip::write::SimpleFileOptions::default();
+        zip.start_file("[Content_Types].xml", opts).unwrap();
+        zip.write_all(b"<Types/>").unwrap();
         zip.start_file("word/document.xml", opts).unwrap();
         write!(
             zip,

@@ -18,11 +18,19 @@ use crate::doc::{Block, Doc, DocMeta, Loc, Paragraph, Table, TableCell, join_lin
 use crate::error::Error;
 use crate::labels::fold;
 use crate::read::docx::{MAX_SPAN, MAX_TABLE_CELLS, MAX_XML_DEPTH};
+use crate::xml::MAX_XML_ATTRIBUTES;
 
 /// Reads an HTML page.
 pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
     let text = decode(bytes)?;
+    prescan(&text)?;
     let html = Html::parse_document(&text);
+    if depth(&html) > MAX_XML_DEPTH {
+        return Err(Error::TooLarge {
+            name: "MAX_XML_DEPTH",
+            limit: MAX_XML_DEPTH as u64,
+        });
+    }
     let root = html.root_element();
     let meta = page_meta(&html);
     let content = report_root(root).unwrap_or(root);
@@ -34,6 +42,138 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
         meta,
         declared: None,
     })
+}
+
+/// The deepest element nesting of a parsed page, in one pass (what is
+/// walked after parsing costs time in proportion to it).
+fn depth(html: &Html) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for edge in html.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ego_tree::iter::Edge::Close(_) => depth -= 1,
+        }
+    }
+    deepest
+}
+
+/// Elements that never hold others (void), or that the next one of their
+/// kind closes: they add no nesting in [`prescan`]'s estimate.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "p", "li", "dt", "dd", "td", "th", "tr", "option", "optgroup", "rb",
+    "rt", "rtc", "rp", "tbody", "thead", "tfoot", "colgroup", "html", "head", "body",
+];
+
+/// Checks the raw page before html5ever sees it: html5ever compares each
+/// attribute with those before it, and each start tag with the elements
+/// open around it, so a tag with a million attributes, or a hundred
+/// thousand nested `<div>`s, would take hours. The nesting is estimated
+/// (an end tag closes up to its start tag; void and self-closing elements
+/// and those the next of their kind closes add nothing); comments,
+/// scripts and styles are skipped. The parsed page's real depth is
+/// checked after parsing.
+fn prescan(text: &str) -> Result<(), Error> {
+    let b = text.as_bytes();
+    let find = |from: usize, what: &[u8]| -> usize {
+        b[from.min(b.len())..]
+            .windows(what.len())
+            .position(|w| w.eq_ignore_ascii_case(what))
+            .map_or(b.len(), |p| from + p + what.len())
+    };
+    let name_end = |from: usize| -> usize {
+        from + b[from..]
+            .iter()
+            .position(|c| c.is_ascii_whitespace() || matches!(c, b'>' | b'/'))
+            .unwrap_or(b.len() - from)
+    };
+    let mut open: Vec<&[u8]> = Vec::new();
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+        i += p + 1;
+        if b[i..].starts_with(b"!--") {
+            i = find(i, b"-->");
+            continue;
+        }
+        if b.get(i) == Some(&b'/') {
+            let end = name_end(i + 1);
+            let name = &b[i + 1..end];
+            if let Some(at) = open.iter().rposition(|o| o.eq_ignore_ascii_case(name)) {
+                open.truncate(at);
+            }
+            i = end;
+            continue;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let end = name_end(i);
+        let name = &b[i..end];
+        i = end;
+        let mut count = 0;
+        let mut self_closing = false;
+        // Attributes: names, each with an optional quoted or bare value.
+        while i < b.len() && b[i] != b'>' {
+            self_closing = b[i] == b'/';
+            match b[i] {
+                c if c.is_ascii_whitespace() || c == b'/' => i += 1,
+                b'=' => {
+                    i += 1;
+                    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+                        i += 1;
+                    }
+                    match b.get(i) {
+                        Some(&q @ (b'"' | b'\'')) => {
+                            i = b[i + 1..]
+                                .iter()
+                                .position(|&c| c == q)
+                                .map_or(b.len(), |p| i + p + 2);
+                        }
+                        _ => {
+                            while b
+                                .get(i)
+                                .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>')
+                            {
+                                i += 1;
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    count += 1;
+                    if count > MAX_XML_ATTRIBUTES {
+                        return Err(Error::TooLarge {
+                            name: "MAX_XML_ATTRIBUTES",
+                            limit: MAX_XML_ATTRIBUTES as u64,
+                        });
+                    }
+                    while b.get(i).is_some_and(|c| {
+                        !c.is_ascii_whitespace() && !matches!(c, b'=' | b'>' | b'/')
+                    }) {
+                        i += 1;
+                    }
+                }
+            }
+        }
+        if name.eq_ignore_ascii_case(b"script") {
+            i = find(i, b"</script");
+        } else if name.eq_ignore_ascii_case(b"style") {
+            i = find(i, b"</style");
+        } else if !self_closing && !FLAT.iter().any(|f| name.eq_ignore_ascii_case(f.as_bytes())) {
+            open.push(name);
+            // Twice the limit: the estimate may run ahead of the parser.
+            if open.len() > 2 * MAX_XML_DEPTH {
+                return Err(Error::TooLarge {
+                    name: "MAX_XML_DEPTH",
+                    limit: MAX_XML_DEPTH as u64,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// BOM, then `<meta charset>`, then UTF-8, then GB18030.
@@ -71,6 +211,21 @@ fn text_of(e: ElementRef) -> String {
     collapse(&raw)
 }
 
+/// [`text_of`] for an element that may be a heading: `None` once its text
+/// is too long to be one, without reading the rest (each element of a deep
+/// page would otherwise read all the text under it).
+fn short_text_of(e: ElementRef) -> Option<String> {
+    const MAX_HEADING_TEXT: usize = 4096;
+    let mut raw = String::new();
+    for piece in e.text() {
+        raw.push_str(piece);
+        if raw.len() > MAX_HEADING_TEXT {
+            return None;
+        }
+    }
+    Some(collapse(&raw))
+}
+
 /// HTML whitespace runs become one space; `&nbsp;` is kept (and trimmed at
 /// the ends like any space).
 fn collapse(raw: &str) -> String {
@@ -98,7 +253,7 @@ fn report_root(root: ElementRef) -> Option<ElementRef> {
         .descendants()
         .filter_map(ElementRef::wrap)
         .filter_map(|e| {
-            let text = text_of(e);
+            let text = short_text_of(e)?;
             crate::recognize::section_number(text.trim()).map(|n| (e, n))
         })
         .collect();

@@ -593,10 +593,12 @@ pub fn fill(
     }
 
     let mut zip = crate::read::docx::open(form)?;
-    let xml = crate::read::docx::part_bytes(&mut zip, PART)?.ok_or_else(|| Error::Corrupt {
-        place: name.to_owned(),
-        message: "no word/document.xml".into(),
-    })?;
+    let xml = crate::read::docx::part_bytes(&mut zip, PART, &mut Default::default())?.ok_or_else(
+        || Error::Corrupt {
+            place: name.to_owned(),
+            message: "no word/document.xml".into(),
+        },
+    )?;
     let xml = String::from_utf8(xml).map_err(|_| Error::Corrupt {
         place: format!("{name} {PART}"),
         message: "not UTF-8".into(),

@@ -301,6 +301,7 @@ fn load_dir(dir: &Path, name: String) -> Result<Template, Error> {
 /// become Handlebars sources, with every tag gathered into one text node.
 pub fn from_docx(bytes: &[u8], name: String) -> Result<Template, Error> {
     let mut zip = crate::read::docx::open(bytes)?;
+    let mut budget = crate::read::docx::Budget::default();
     let mut parts = Vec::new();
     for i in 0..zip.len() {
         let entry_name = {
@@ -318,7 +319,8 @@ pub fn from_docx(bytes: &[u8], name: String) -> Result<Template, Error> {
                 })?
                 .into_owned()
         };
-        let bytes = crate::read::docx::part_bytes(&mut zip, &entry_name)?.unwrap_or_default();
+        let bytes =
+            crate::read::docx::part_bytes(&mut zip, &entry_name, &mut budget)?.unwrap_or_default();
         let tagged = entry_name.ends_with(".xml") && bytes.windows(2).any(|w| w == b"{{");
         if tagged {
             let text = String::from_utf8(bytes).map_err(|_| Error::Template {

@@ -45,6 +45,10 @@ pub const MAX_XML_DEPTH: usize = crate::read::docx::MAX_XML_DEPTH;
 /// Longest text accepted in one element or attribute, in bytes.
 pub const MAX_XML_TEXT_BYTES: usize = 1024 * 1024;
 
+/// Most attributes one element may have, in an XML report and in HTML
+/// (both parsers compare each attribute with those before it).
+pub const MAX_XML_ATTRIBUTES: usize = 256;
+
 /// A JSON Schema node that keeps the order of its properties (the vocabulary
 /// writes elements in the schema's order; `serde_json::Value` sorts them).
 #[derive(Debug)]

@@ -15,8 +15,8 @@ use quick_xml::name::{Namespace, ResolveResult};
 use serde_json::{Map, Value};
 
 use super::{
-    Kind, MAP_ITEM, MAP_KEY, MAX_XML_DEPTH, MAX_XML_TEXT_BYTES, NAMESPACE, Node, branch, deref,
-    editions, element_name, item_name, kind, properties, schema,
+    Kind, MAP_ITEM, MAP_KEY, MAX_XML_ATTRIBUTES, MAX_XML_DEPTH, MAX_XML_TEXT_BYTES, NAMESPACE,
+    Node, branch, deref, editions, element_name, item_name, kind, properties, schema,
 };
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
@@ -440,7 +440,13 @@ impl<'t> Parser<'t> {
             .get("properties")
             .is_some_and(|p| p.get("edition").is_some());
         let mut pointer_key = None;
-        for a in e.attributes() {
+        for (i, a) in e.attributes().enumerate() {
+            if i == MAX_XML_ATTRIBUTES {
+                return Err(Error::TooLarge {
+                    name: "MAX_XML_ATTRIBUTES",
+                    limit: MAX_XML_ATTRIBUTES as u64,
+                });
+            }
             let a =
                 a.map_err(|err| corrupt(open.place.clone(), format!("a bad attribute: {err}")))?;
             let key = a.key.as_ref().to_owned();
@@ -503,6 +509,15 @@ impl<'t> Parser<'t> {
     }
 
     fn text(&mut self, content: &str, at: usize) -> Result<(), Error> {
+        if let Some(c) = content.chars().find(|c| !xml_char(*c)) {
+            return Err(corrupt(
+                self.place_at(at),
+                format!(
+                    "the text holds U+{:04X}, which XML 1.0 does not allow",
+                    c as u32
+                ),
+            ));
+        }
         let place = match self.stack.last_mut() {
             None | Some(Frame::Skip) => {
                 if self.stack.is_empty() && !is_blank(content) {

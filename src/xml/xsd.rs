@@ -471,20 +471,20 @@ pub(crate) fn xsd_pattern(p: &str) -> String {
 }
 
 /// The lexical form of a cell's number, from its definition's type and
-/// minimum: the cells' plain notation; an integer may have only zero
-/// fractional digits (the JSON Schema counts `3.0` an integer).
+/// minimum: the cells' plain notation. An integer has no point at all: the
+/// JSON Schema counts `3.0` an integer, but xxgk refuses it (a count keeps
+/// its written digits, and `3.0` could not be added up).
 fn number_pattern(def: &Node) -> String {
     let types = def.get("type").map(Node::strings).unwrap_or_default();
-    let fraction = if types.contains(&"integer") {
-        "(\\.0+)?"
-    } else {
-        "(\\.[0-9]+)?"
-    };
+    let integer = types.contains(&"integer");
+    let fraction = if integer { "" } else { "(\\.[0-9]+)?" };
     let non_negative = def
         .get("minimum")
         .and_then(Node::number)
         .is_some_and(|m| m.to_string() == "0");
-    if non_negative {
+    if non_negative && integer {
+        "-0|(0|[1-9][0-9]*)".to_owned()
+    } else if non_negative {
         format!("-0(\\.0+)?|(0|[1-9][0-9]*){fraction}")
     } else {
         format!("-?(0|[1-9][0-9]*){fraction}")

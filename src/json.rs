@@ -1,0 +1,142 @@
+//! JSON input, parsed strictly: an object that names a key twice is
+//! refused at the key's JSON pointer. serde_json keeps the last of them
+//! silently, and another reader may keep the first: the value is ambiguous.
+//!
+//! Depth is bounded by serde_json's recursion limit (128 levels); numbers
+//! keep their written digits (serde_json's `arbitrary_precision`).
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// The key under which serde_json hands over a number's written digits.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Parses a JSON document into a value, refusing duplicate keys.
+pub fn parse(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    let path = RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = Strict { path: &path }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// A value at a place in the document; `path` holds the pointer's segments.
+#[derive(Clone, Copy)]
+struct Strict<'p> {
+    path: &'p RefCell<Vec<String>>,
+}
+
+impl Strict<'_> {
+    fn pointer(&self, last: &str) -> String {
+        let path = self.path.borrow();
+        path.iter()
+            .map(String::as_str)
+            .chain(std::iter::once(last))
+            .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+            .collect()
+    }
+
+    fn nested<T>(&self, segment: String, f: impl FnOnce() -> T) -> T {
+        self.path.borrow_mut().push(segment);
+        let out = f();
+        self.path.borrow_mut().pop();
+        out
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Strict<'_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
+        Number::from_f64(n)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("a number JSON cannot hold"))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            let next = self.nested(items.len().to_string(), || seq.next_element_seed(self))?;
+            match next {
+                Some(v) => items.push(v),
+                None => return Ok(Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == NUMBER_TOKEN && out.is_empty() {
+                let digits: String = map.next_value()?;
+                return digits
+                    .parse::<Number>()
+                    .map(Value::Number)
+                    .map_err(de::Error::custom);
+            }
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "the key {key:?} appears twice in one object, at {}: which value is meant cannot be told",
+                    self.pointer(&key)
+                )));
+            }
+            let value = self.nested(key.clone(), || map.next_value_seed(self))?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_keys_are_refused_at_their_pointer() {
+        let err = parse(br#"{"a": [1, {"b/c": 1, "b/c": 2}]}"#).unwrap_err();
+        assert!(err.to_string().contains("at /a/1/b~1c"), "{err}");
+        let err = parse(br#"{"a": 1, "a": 1}"#).unwrap_err();
+        assert!(err.to_string().contains("\"a\" appears twice"), "{err}");
+    }
+
+    #[test]
+    fn values_are_those_serde_json_reads() {
+        let text = r#"{"n": [0, -0, 3.0, 18446744073709551616, 1.50, -7, "x", null, true, {}]}"#;
+        let ours = parse(text.as_bytes()).unwrap();
+        let theirs: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(ours, theirs);
+        assert_eq!(ours["n"][2].to_string(), "3.0");
+        assert!(parse(b"[1] x").is_err());
+    }
+}
