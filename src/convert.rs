@@ -290,14 +290,14 @@ fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
         column: e.column(),
         message: strip_position(&e.to_string()),
     })?;
-    load_value(value)
+    load_value(value, Some(bytes))
 }
 
 /// An XML report is its JSON value in other clothes: the same checks, with
 /// every finding placed at its element.
 fn load_xml(bytes: &[u8]) -> Result<Checked, Error> {
     let (value, places) = crate::xml::read(bytes)?;
-    let mut checked = load_value(value).map_err(|mut e| {
+    let mut checked = load_value(value, None).map_err(|mut e| {
         if let Error::Invalid { findings } = &mut e {
             places.attach(findings);
         }
@@ -307,7 +307,9 @@ fn load_xml(bytes: &[u8]) -> Result<Checked, Error> {
     Ok(checked)
 }
 
-fn load_value(value: Value) -> Result<Checked, Error> {
+/// Checks a report's JSON value and builds the model from `text`, the JSON
+/// it was parsed from, when there is one.
+fn load_value(value: Value, text: Option<&[u8]>) -> Result<Checked, Error> {
     let schema_errors = schema::check(&value);
     if !schema_errors.is_empty() {
         return Err(Error::Invalid {
@@ -318,11 +320,18 @@ fn load_value(value: Value) -> Result<Checked, Error> {
     // model as an i64 where it can (`-0` would become `0`), the text hands
     // over its written digits. The plain deserializer first; only when it
     // fails is it run again, tracking its path, to say where.
-    let text = value.to_string();
-    let report = match serde_json::from_str::<Report>(&text) {
+    let owned;
+    let text = match text {
+        Some(t) => t,
+        None => {
+            owned = value.to_string();
+            owned.as_bytes()
+        }
+    };
+    let report = match serde_json::from_slice::<Report>(text) {
         Ok(report) => Ok(report),
         Err(_) => serde_path_to_error::deserialize::<_, Report>(
-            &mut serde_json::Deserializer::from_str(&text),
+            &mut serde_json::Deserializer::from_slice(text),
         ),
     };
     let report: Report = report.map_err(|e| {

@@ -92,53 +92,67 @@ fn inexact(instance: &Value) -> Vec<Finding> {
             source: None,
         });
     };
-    for l in layout::used_by(instance) {
-        for (r, _) in l.rows.iter().enumerate() {
-            for (c, column) in l.columns.iter().enumerate() {
-                if column.kind == layout::CellKind::Amount {
-                    continue;
-                }
-                let pointer = l.pointer_at(r, c);
-                if let Some(Value::Number(n)) = layout::at(instance, pointer) {
-                    let text = n.to_string();
-                    if text.contains(['.', 'e', 'E']) {
-                        finding(
-                            pointer.to_owned(),
-                            "integer",
-                            format!(
-                                "{text} is not written as a whole number: a count is written without a point or an exponent"
-                            ),
-                        );
-                    }
-                }
-            }
-        }
+    // One walk over the report. The pointer is put together only for what
+    // is found.
+    enum Seg<'a> {
+        Key(&'a str),
+        Index(usize),
     }
-    let mut stack = vec![(String::new(), instance)];
-    while let Some((pointer, v)) = stack.pop() {
+    /// Where a number is: in an amount cell or an extra row (where a point
+    /// is at home), or elsewhere (a count, a year: whole numbers).
+    fn walk<'a>(
+        v: &'a Value,
+        path: &mut Vec<Seg<'a>>,
+        decimals_allowed: bool,
+        found: &mut Vec<(String, &'static str, String)>,
+    ) {
         match v {
-            Value::Number(n) if n.as_i64().is_none() && n.as_u64().is_none() => {
-                let text = n.to_string();
-                if !text.contains(['.', 'e', 'E']) {
-                    finding(
-                        pointer,
-                        "maximum",
-                        format!("{text} is too large: a whole number must fit in 64 bits"),
-                    );
+            Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+                let text = n.as_str();
+                let fractional = text.contains(['.', 'e', 'E']);
+                let what = match (fractional, decimals_allowed) {
+                    (false, _) => "maximum",
+                    (true, false) => "integer",
+                    (true, true) => return,
+                };
+                let pointer = path
+                    .iter()
+                    .map(|s| match s {
+                        Seg::Key(k) => format!("/{}", k.replace('~', "~0").replace('/', "~1")),
+                        Seg::Index(i) => format!("/{i}"),
+                    })
+                    .collect();
+                found.push((pointer, what, text.to_owned()));
+            }
+            Value::Array(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    walk(x, path, decimals_allowed, found);
+                    path.pop();
                 }
             }
-            Value::Array(items) => stack.extend(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (format!("{pointer}/{i}"), v)),
-            ),
-            Value::Object(map) => stack.extend(map.iter().map(|(k, v)| {
-                let k = k.replace('~', "~0").replace('/', "~1");
-                (format!("{pointer}/{k}"), v)
-            })),
+            Value::Object(map) => {
+                for (k, x) in map {
+                    let allowed = decimals_allowed || k == "amount" || k == "extra_rows";
+                    path.push(Seg::Key(k));
+                    walk(x, path, allowed, found);
+                    path.pop();
+                }
+            }
             _ => {}
         }
+    }
+    let mut found = Vec::new();
+    walk(instance, &mut Vec::new(), false, &mut found);
+    for (pointer, what, text) in found {
+        let message = if what == "maximum" {
+            format!("{text} is too large: a whole number must fit in 64 bits")
+        } else {
+            format!(
+                "{text} is not written as a whole number: a count is written without a point or an exponent"
+            )
+        };
+        finding(pointer, what, message);
     }
     out
 }
