@@ -347,7 +347,9 @@ impl<'a> Grid<'a> {
 
 /// What a cell holds, for arithmetic.
 #[derive(Clone, Copy)]
-enum Reading {
+/// What a cell holds, for arithmetic: the single-report rules and the
+/// checks across years read cells alike.
+pub(crate) enum Reading {
     Number(i128),
     /// Blank, or a placeholder such as `/`: read as 0.
     Blank,
@@ -355,12 +357,14 @@ enum Reading {
     Unreadable,
 }
 
-fn reading(v: Option<&Value>) -> Reading {
+pub(crate) fn reading(v: Option<&Value>) -> Reading {
     match v {
         None | Some(Value::Null) => Reading::Blank,
         Some(Value::Number(n)) => n
             .as_i64()
-            .map_or(Reading::Unreadable, |n| Reading::Number(i128::from(n))),
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+            .map_or(Reading::Unreadable, Reading::Number),
         Some(Value::String(s)) => {
             let cell = Cell::Text(s.clone());
             if cell.is_placeholder() {

@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::finding::{Finding, RuleText, Severity, Status};
 use crate::layout::{self, Layout, Place};
 use crate::model::{Cell, Edition};
-use crate::rules::RuleError;
+use crate::rules::{Reading, RuleError, reading};
 
 /// The rule file's text, exactly as shipped.
 pub const SERIES_RULES_JSON: &str = include_str!("../schemas/series-rules.json");
@@ -406,29 +406,6 @@ fn chain(agency: &str, reports: &[(i32, Member)], options: &Options, out: &mut O
             out.pairs.push(pair);
         }
     }
-}
-
-/// What a cell holds, for arithmetic.
-enum Reading {
-    Number(i128),
-    /// Blank, or a placeholder such as `/`: read as 0.
-    Blank,
-    /// Text, or a number with a fraction: cannot be added up.
-    Unreadable,
-}
-
-fn reading(v: Option<&Value>) -> Reading {
-    let cell = match v.map(Cell::deserialize) {
-        None | Some(Ok(Cell::Blank)) => return Reading::Blank,
-        Some(Ok(cell)) => cell,
-        Some(Err(_)) => return Reading::Unreadable,
-    };
-    if cell.is_placeholder() {
-        return Reading::Blank;
-    }
-    cell.quantity()
-        .and_then(|q| q.number.as_integer())
-        .map_or(Reading::Unreadable, Reading::Number)
 }
 
 /// One term of a formula, resolved to cells in one year's report.
