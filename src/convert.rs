@@ -22,7 +22,7 @@ use crate::finding::{Finding, Severity};
 use crate::model::{Report, SourceFormat};
 pub use crate::recognize::Hints;
 use crate::write::template::Template;
-use crate::{layout, read, recognize, rules, schema, write};
+use crate::{read, recognize, rules, schema, write};
 
 /// Largest input accepted, in bytes. A report is tens of kilobytes; this
 /// bound keeps a hostile file from costing memory.
@@ -337,19 +337,12 @@ fn load_value(value: Value, text: Option<&[u8]>) -> Result<Checked, Error> {
     let report: Report = report.map_err(|e| {
         let pointer = to_pointer(e.path());
         Error::Invalid {
-            findings: vec![Finding {
-                kind: "schema",
-                rule: "value".into(),
-                severity: Severity::Error,
-                status: None,
-                place: layout::locate(&pointer, &value),
+            findings: vec![schema::finding(
+                &value,
                 pointer,
-                cells: Vec::new(),
-                values: None,
-                message: e.into_inner().to_string(),
-                rule_text: None,
-                source: None,
-            }],
+                "value",
+                e.into_inner().to_string(),
+            )],
         }
     })?;
     let mut findings = rules::check(&value);

@@ -49,25 +49,30 @@ pub fn check(instance: &Value) -> Vec<Finding> {
             let pointer = e.instance_path().as_str().to_owned();
             let message = cell_message(e.schema_path().as_str(), e.instance())
                 .unwrap_or_else(|| e.to_string());
-            Finding {
-                kind: "schema",
-                rule: e.kind().keyword().to_owned(),
-                severity: Severity::Error,
-                status: None,
-                place: layout::locate(&pointer, instance),
-                pointer,
-                cells: Vec::new(),
-                values: None,
-                message,
-                rule_text: None,
-                source: None,
-            }
+            finding(instance, pointer, e.kind().keyword(), message)
         })
         .collect();
     // An if/then mismatch is reported by the keyword that failed inside the
     // branch; the bare `if`/`then` wrappers add nothing.
     findings.retain(|f| !matches!(f.rule.as_str(), "if" | "then" | "else"));
     findings
+}
+
+/// A schema error at a pointer, placed in the tables by its labels.
+pub(crate) fn finding(instance: &Value, pointer: String, rule: &str, message: String) -> Finding {
+    Finding {
+        kind: "schema",
+        rule: rule.to_owned(),
+        severity: Severity::Error,
+        status: None,
+        place: layout::locate(&pointer, instance),
+        pointer,
+        cells: Vec::new(),
+        values: None,
+        message,
+        rule_text: None,
+        source: None,
+    }
 }
 
 /// Numbers the schema's types let through but the model cannot hold as
@@ -77,21 +82,6 @@ pub fn check(instance: &Value) -> Vec<Finding> {
 /// bits anywhere. Refused at their pointers, never changed.
 fn inexact(instance: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut finding = |pointer: String, rule: &str, message: String| {
-        out.push(Finding {
-            kind: "schema",
-            rule: rule.to_owned(),
-            severity: Severity::Error,
-            status: None,
-            place: layout::locate(&pointer, instance),
-            pointer,
-            cells: Vec::new(),
-            values: None,
-            message,
-            rule_text: None,
-            source: None,
-        });
-    };
     // One walk over the report. The pointer is put together only for what
     // is found.
     enum Seg<'a> {
@@ -152,7 +142,7 @@ fn inexact(instance: &Value) -> Vec<Finding> {
                 "{text} is not written as a whole number: a count is written without a point or an exponent"
             )
         };
-        finding(pointer, what, message);
+        out.push(finding(instance, pointer, what, message));
     }
     out
 }

@@ -107,6 +107,15 @@ pub fn check(t: &Template) -> Vec<Problem> {
 }
 
 impl Checker<'_> {
+    fn problem(&mut self, part: &str, (line, column): (usize, usize), message: String) {
+        self.problems.push(Problem {
+            part: part.to_owned(),
+            line,
+            column,
+            message,
+        });
+    }
+
     /// Follows `$ref`s to the definitions they name.
     fn deref(&self, s: &Value) -> Value {
         let mut s = s.clone();
@@ -228,12 +237,11 @@ impl Checker<'_> {
                 } else {
                     format!("in {}", segs[..i].join("."))
                 };
-                self.problems.push(Problem {
-                    part: part.to_owned(),
-                    line: at.0,
-                    column: at.1,
-                    message: format!("{{{{{raw}}}}}: the report has no field “{seg}” {within}"),
-                });
+                self.problem(
+                    part,
+                    at,
+                    format!("{{{{{raw}}}}}: the report has no field “{seg}” {within}"),
+                );
                 return None;
             }
             ctx = next;
@@ -263,12 +271,11 @@ impl Checker<'_> {
     ) -> Option<String> {
         let name = ht.name.as_name()?.to_owned();
         if !HELPERS.contains(&name.as_str()) {
-            self.problems.push(Problem {
-                part: part.to_owned(),
-                line: at.0,
-                column: at.1,
-                message: format!("{{{{{name} …}}}}: there is no helper “{name}”"),
-            });
+            self.problem(
+                part,
+                at,
+                format!("{{{{{name} …}}}}: there is no helper “{name}”"),
+            );
             return None;
         }
         Some(name)
@@ -364,12 +371,11 @@ impl Checker<'_> {
             return;
         };
         let Some(source) = self.template.partials.get(&name).cloned() else {
-            self.problems.push(Problem {
-                part: part.to_owned(),
-                line: at.0,
-                column: at.1,
-                message: format!("{{{{> {name}}}}}: there is no partial “{name}”"),
-            });
+            self.problem(
+                part,
+                at,
+                format!("{{{{> {name}}}}}: there is no partial “{name}”"),
+            );
             return;
         };
         let ctx = match dt.params.first() {
