@@ -358,7 +358,43 @@ fn xml_error(part: &str, text: &str, offset: u64, message: impl std::fmt::Displa
 /// The local part of an element's or attribute's name (`w:p` -> `p`), as
 /// [`QName::local_name`](quick_xml::name::QName::local_name) gives it, by a
 /// byte loop: names are a few characters long, every event has one.
-fn local(name: &str) -> &str {
+/// Elements whose content is not what the page shows: deleted and moved
+/// text, field codes, change records, tab stops. The reader skips them, and
+/// so does anything that must number the document as the reader does.
+pub(crate) fn unread(name: &str) -> bool {
+    matches!(
+        name,
+        "del"
+            | "moveFrom"
+            | "delText"
+            | "instrText"
+            | "pPrChange"
+            | "rPrChange"
+            | "tblPrChange"
+            | "tcPrChange"
+            | "trPrChange"
+            | "sectPrChange"
+            | "numberingChange"
+            | "tabs"
+    )
+}
+
+/// The grid columns a `w:gridBefore` skips, bounded by [`MAX_SPAN`].
+pub(crate) fn grid_before(e: &BytesStart) -> u32 {
+    attr(e, "val")
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(0)
+        .min(MAX_SPAN)
+}
+
+/// The grid columns a cell's `w:gridSpan` covers: at least 1, at most
+/// [`MAX_SPAN`].
+pub(crate) fn grid_span(e: &BytesStart) -> u32 {
+    let n: i64 = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(1);
+    n.clamp(1, i64::from(MAX_SPAN)) as u32
+}
+
+pub(crate) fn local(name: &str) -> &str {
     match name.bytes().position(|b| b == b':') {
         Some(i) => &name[i + 1..],
         None => name,
@@ -771,13 +807,10 @@ impl Body {
     /// Elements whose whole content is not part of the visible, accepted text.
     fn skips(&mut self, name: &str) -> bool {
         match name {
-            "del" | "moveFrom" | "delText" | "instrText" | "pPrChange" | "rPrChange"
-            | "tblPrChange" | "tcPrChange" | "trPrChange" | "sectPrChange" | "numberingChange"
-            | "tabs" => true,
             // Of mc:AlternateContent, read the Fallback only when the Choice
             // gave no text.
             "Fallback" => self.choice_start.last().is_some_and(|&c| self.chars > c),
-            _ => false,
+            name => unread(name),
         }
     }
 
@@ -810,8 +843,7 @@ impl Body {
             }
             "gridBefore" => {
                 if let Some(t) = self.tables.last_mut() {
-                    let n: u32 = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0);
-                    t.next_col = t.next_col.saturating_add(n.min(MAX_SPAN));
+                    t.next_col = t.next_col.saturating_add(grid_before(e));
                 }
             }
             "tc" => self.cell.push(CellBuild {
@@ -822,8 +854,7 @@ impl Body {
             }),
             "gridSpan" => {
                 if let Some(c) = self.cell.last_mut() {
-                    let n: i64 = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(1);
-                    c.span = n.clamp(1, i64::from(MAX_SPAN)) as u32;
+                    c.span = grid_span(e);
                 }
             }
             "vMerge" => {

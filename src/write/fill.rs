@@ -27,6 +27,7 @@ use crate::error::Error;
 use crate::finding::{Finding, Severity};
 use crate::layout::{self, Layout, SECTION_HEADINGS};
 use crate::model::{Block, BlockKind, Report};
+use crate::read::docx::{grid_before, grid_span, local, unread};
 use crate::recognize::{self, Hints};
 use crate::write::docx::{Rendered, SECTION_KEYS};
 use crate::write::grid::cell_text;
@@ -71,29 +72,6 @@ struct Scan {
     items: Vec<Item>,
     /// (table, row, grid column), 1-based as the reader numbers them.
     cells: BTreeMap<(u32, u32, u32), CellSpan>,
-}
-
-/// Element names the reader does not read (deleted text, field codes,
-/// change records): their text is not the cell's.
-fn skipped(name: &str) -> bool {
-    matches!(
-        name,
-        "del"
-            | "moveFrom"
-            | "delText"
-            | "instrText"
-            | "pPrChange"
-            | "rPrChange"
-            | "tblPrChange"
-            | "tcPrChange"
-            | "trPrChange"
-            | "sectPrChange"
-            | "numberingChange"
-    )
-}
-
-fn local(name: &str) -> &str {
-    name.rsplit(':').next().unwrap_or(name)
 }
 
 /// Finds the body's paragraphs and tables and every table cell, numbered as
@@ -144,7 +122,7 @@ fn scan(xml: &str) -> Result<Scan, Error> {
                 }
                 let name = e.name();
                 let n = local(name.as_ref());
-                if skipped(n) {
+                if unread(n) {
                     skip = Some(depth);
                     continue;
                 }
@@ -199,21 +177,13 @@ fn scan(xml: &str) -> Result<Scan, Error> {
                 let name = e.name();
                 match local(name.as_ref()) {
                     "gridBefore" if tables.len() == 1 => {
-                        let n = attr_u32(&e, "val").unwrap_or(0);
-                        tables[0].2 = tables[0]
-                            .2
-                            .saturating_add(n.min(crate::read::docx::MAX_SPAN));
+                        tables[0].2 = tables[0].2.saturating_add(grid_before(&e));
                     }
-                    "gridSpan" if tables.len() == 1 => {
-                        span = attr_u32(&e, "val")
-                            .unwrap_or(1)
-                            .clamp(1, crate::read::docx::MAX_SPAN);
-                    }
+                    "gridSpan" if tables.len() == 1 => span = grid_span(&e),
                     "pPr" => {
                         let text = &xml[before..after];
                         set_ppr(&mut para, &mut cell, text, run_seen);
                     }
-                    "rPr" => {}
                     _ => {}
                 }
             }
@@ -373,15 +343,6 @@ fn strip_elements(xml: &str, names: &[&str]) -> String {
         }
     }
     s
-}
-
-fn attr_u32(e: &quick_xml::events::BytesStart, name: &str) -> Option<u32> {
-    e.attributes().flatten().find_map(|a| {
-        (local(a.key.as_ref()) == name)
-            .then(|| a.value.parse::<i64>().ok())
-            .flatten()
-            .map(|v| v.clamp(0, i64::from(u32::MAX)) as u32)
-    })
 }
 
 /// A paragraph's properties with the outline level that says what kind of
