@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use xxgk::batch::Job;
-use xxgk::convert::{Hints, MAX_INPUT_BYTES};
+use xxgk::convert::{Checked, Hints, MAX_INPUT_BYTES};
 use xxgk::finding::Status;
 use xxgk::write::template::{self, Template};
 
@@ -204,6 +204,15 @@ impl Input<'_> {
                     .into(),
             )
         })
+    }
+
+    /// Reads and validates the input: its format (given, or from its name),
+    /// its bytes (at most `limit`), then the report, with what `base` tells
+    /// the reader beside the file's name.
+    fn load(&self, from: Option<Format>, base: &Hints, limit: u64) -> Result<Checked, Error> {
+        let format = self.format(from)?;
+        let bytes = self.read(limit)?;
+        xxgk::convert::load_limited(&bytes, format, &self.hints(base), limit)
     }
 
     /// Reads the whole input, refusing more than `limit` bytes without
@@ -413,13 +422,7 @@ fn validate(
         let mut o = Outcome::new(want_record);
         let input = Input { path: &job.path };
         let name = input.name();
-        let loaded = input.format(from).and_then(|f| {
-            input.read(batch.max_input_bytes).and_then(|b| {
-                let hints = input.hints(&Hints::default());
-                xxgk::convert::load_limited(&b, f, &hints, batch.max_input_bytes)
-            })
-        });
-        match loaded {
+        match input.load(from, &Hints::default(), batch.max_input_bytes) {
             Ok(checked) => {
                 printer.findings(&name, &checked.findings, &mut o);
                 let failed = checked.findings.iter().any(|f| f.fails(strict));
@@ -617,12 +620,7 @@ fn convert_one(
             "a DOCX is not for a terminal: name the output file with -o".into(),
         ));
     }
-    let from = input.format(args.from)?;
-    let limit = args.batch.max_input_bytes;
-    let bytes = input.read(limit)?;
-    let hints = input.hints(&args.hints());
-    let mut checked = xxgk::convert::load_limited(&bytes, from, &hints, limit)?;
-    drop(bytes);
+    let mut checked = input.load(args.from, &args.hints(), args.batch.max_input_bytes)?;
     // In a conversion, rule violations are warnings: the report is converted
     // faithfully, errors and all.
     for f in &mut checked.findings {

@@ -827,3 +827,34 @@ fn a_folder_validates_with_one_summary_and_the_worst_exit_code() {
         .code(2)
         .stderr(predicate::str::contains("need --out-dir"));
 }
+
+#[test]
+fn table_and_check_series_walk_folders_like_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("reports/2023-2024");
+    fs::create_dir_all(&folder).unwrap();
+    for name in ["hongze-2023.json", "hongze-2024.json"] {
+        fs::copy(fixture(&format!("valid/{name}")), folder.join(name)).unwrap();
+    }
+    let by_folder = dir.path().join("by-folder.csv");
+    xxgk()
+        .arg("table")
+        .arg(dir.path().join("reports"))
+        .arg("-o")
+        .arg(&by_folder)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(&by_folder).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        4,
+        "two header rows and two reports:\n{csv}"
+    );
+    assert!(csv.contains("hongze-2023.json") && csv.contains("hongze-2024.json"));
+    xxgk()
+        .args(["check-series", "--agency", "洪泽区"])
+        .arg(dir.path().join("reports"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok (9 checks"));
+}

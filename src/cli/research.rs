@@ -69,9 +69,7 @@ pub(super) struct SeriesArgs {
 /// Reads and validates one input, as `validate` does; the report comes back
 /// as JSON for the layouts.
 fn load(input: &Input, from: Option<Format>) -> Result<(Checked, Value), Error> {
-    let format = input.format(from)?;
-    let bytes = input.read(MAX_INPUT_BYTES)?;
-    let checked = xxgk::convert::load_with(&bytes, format, &input.hints(&Hints::default()))?;
+    let checked = input.load(from, &Hints::default(), MAX_INPUT_BYTES)?;
     let value = serde_json::to_value(&checked.report)
         .map_err(|e| Error::Usage(format!("cannot serialise report: {e}")))?;
     Ok((checked, value))
@@ -86,8 +84,16 @@ fn load_all(
 ) -> io::Result<(Vec<(String, Value)>, u8)> {
     let mut loaded = Vec::new();
     let mut worst = 0;
-    for path in inputs {
-        let input = Input { path };
+    // Folders are walked for their reports, as `convert` and `validate` do.
+    let jobs = match xxgk::batch::walk(inputs) {
+        Ok(jobs) => jobs,
+        Err(e) => {
+            writeln!(io::stderr(), "xxgk: error: {e}")?;
+            return Ok((loaded, e.exit_code()));
+        }
+    };
+    for job in &jobs {
+        let input = Input { path: &job.path };
         let name = input.name();
         match load(&input, from) {
             Ok((checked, value)) => {
