@@ -29,11 +29,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".xxgk-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".xxgk-").suffix(".tmp");
+    // A temporary file is private (0600); the output is an ordinary file,
+    // readable as the user's umask allows, like any file a program writes.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
@@ -91,6 +96,19 @@ mod tests {
             assert!(write_atomic(&link, b"new", std::slice::from_ref(&input)).is_err());
         }
         assert_eq!(fs::read(&input).unwrap(), b"original");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_ordinary_files_not_private_temporaries() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.json");
+        write_atomic(&out, b"{}\n", &[]).unwrap();
+        let mode = fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        // Readable by the group and others unless the umask says otherwise
+        // (the tests run with the usual 022 or 002).
+        assert_eq!(mode & 0o044, 0o044, "mode {mode:o}");
     }
 
     #[test]
