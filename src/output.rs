@@ -29,20 +29,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    let mut tmp = temp_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// A temporary file in `dir`, to be renamed over an output. A temporary
+/// file is usually private (0600); this one becomes an ordinary output, so
+/// it is created readable as the user's umask allows, like any file a
+/// program writes.
+pub fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".xxgk-").suffix(".tmp");
-    // A temporary file is private (0600); the output is an ordinary file,
-    // readable as the user's umask allows, like any file a program writes.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    builder.tempfile_in(dir)
 }
 
 /// Whether two paths name the same existing file.

@@ -100,7 +100,7 @@ where
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
-            Some(BufWriter::new(tempfile::NamedTempFile::new_in(dir)?))
+            Some(BufWriter::new(xxgk::output::temp_in(dir)?))
         }
         None => None,
     };
