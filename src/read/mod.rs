@@ -34,12 +34,28 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<String, Error> {
     match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
             if had_errors {
+                // Where UTF-8 first fails is where to look (a file cut in
+                // the middle of a character, a stray byte).
+                let before = &bytes[..valid];
+                let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                let column = String::from_utf8_lossy(
+                    &before[before
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |i| i + 1)..],
+                )
+                .chars()
+                .count()
+                    + 1;
                 return Err(Error::Corrupt {
                     place: String::new(),
-                    message: "the text is neither UTF-8 nor GB18030 (GBK, GB2312)".into(),
+                    message: format!(
+                        "the text is neither UTF-8 nor GB18030 (GBK, GB2312); it stops being UTF-8 at line {line}, column {column} (byte {valid})"
+                    ),
                 });
             }
             Ok(text.into_owned())
@@ -96,5 +112,14 @@ mod tests {
         utf16.extend("年报".encode_utf16().flat_map(u16::to_le_bytes));
         assert_eq!(decode_text(&utf16).unwrap(), "年报");
         assert_eq!(decode_text("\u{feff}正文".as_bytes()).unwrap(), "正文");
+    }
+
+    #[test]
+    fn undecodable_text_says_where_utf8_stops() {
+        // A UTF-8 file cut in the middle of its last character.
+        let mut bytes = "第一行\n编制说明".as_bytes().to_vec();
+        bytes.pop();
+        let e = decode_text(&bytes).unwrap_err().to_string();
+        assert!(e.contains("line 2, column 4 (byte 19)"), "{e}");
     }
 }
