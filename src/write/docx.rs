@@ -352,30 +352,13 @@ fn well_formed(xml: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The editions of the report's tables and blocks, with where each is.
+/// The editions of the report's tables and blocks, with where each is: the
+/// layouts the report uses say it (table 4, the same in both, says none).
 pub fn editions(report: &Value) -> Vec<(String, Edition)> {
-    let mut out = Vec::new();
-    let mut push = |pointer: &str, label: &str| {
-        if let Some(e) = report.pointer(pointer).and_then(Value::as_str) {
-            let e = if e == "2019" {
-                Edition::E2019
-            } else {
-                Edition::E2021
-            };
-            out.push((label.to_owned(), e));
-        }
-    };
-    for l in crate::layout::TABLE2.iter().step_by(2) {
-        if let Some((key, title)) = l.block {
-            push(
-                &format!("/sections/proactive/table/{key}/edition"),
-                &format!("{} · {title}", SECTION_HEADINGS[1]),
-            );
-        }
-    }
-    push("/sections/applications/table/edition", SECTION_HEADINGS[2]);
-    out.dedup();
-    out
+    crate::layout::used_by(report)
+        .into_iter()
+        .filter_map(|l| l.edition.map(|e| (l.title(), e)))
+        .collect()
 }
 
 fn edition_warnings(value: &Value, t: &Template) -> Vec<Finding> {
