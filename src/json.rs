@@ -23,27 +23,39 @@ pub fn parse(bytes: &[u8]) -> Result<Value, serde_json::Error> {
     Ok(value)
 }
 
+/// One step of the path to the value being read. A key is moved here while
+/// its value is read and moved on into the object afterwards, so keeping
+/// the path costs no copy of it.
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
 /// A value at a place in the document; `path` holds the pointer's segments.
 #[derive(Clone, Copy)]
 struct Strict<'p> {
-    path: &'p RefCell<Vec<String>>,
+    path: &'p RefCell<Vec<Seg>>,
 }
 
 impl Strict<'_> {
     fn pointer(&self, last: &str) -> String {
         let path = self.path.borrow();
+        let escape = |s: &str| format!("/{}", s.replace('~', "~0").replace('/', "~1"));
         path.iter()
-            .map(String::as_str)
-            .chain(std::iter::once(last))
-            .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+            .map(|seg| match seg {
+                Seg::Key(k) => escape(k),
+                Seg::Index(i) => format!("/{i}"),
+            })
+            .chain(std::iter::once(escape(last)))
             .collect()
     }
 
-    fn nested<T>(&self, segment: String, f: impl FnOnce() -> T) -> T {
+    /// Runs `f` with `segment` on the path; hands the segment back.
+    fn nested<T>(&self, segment: Seg, f: impl FnOnce() -> T) -> (T, Option<Seg>) {
         self.path.borrow_mut().push(segment);
         let out = f();
-        self.path.borrow_mut().pop();
-        out
+        let segment = self.path.borrow_mut().pop();
+        (out, segment)
     }
 }
 
@@ -87,7 +99,8 @@ impl<'de> Visitor<'de> for Strict<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            let next = self.nested(items.len().to_string(), || seq.next_element_seed(self))?;
+            let (next, _) = self.nested(Seg::Index(items.len()), || seq.next_element_seed(self));
+            let next = next?;
             match next {
                 Some(v) => items.push(v),
                 None => return Ok(Value::Array(items)),
@@ -111,8 +124,11 @@ impl<'de> Visitor<'de> for Strict<'_> {
                     self.pointer(&key)
                 )));
             }
-            let value = self.nested(key.clone(), || map.next_value_seed(self))?;
-            out.insert(key, value);
+            let (value, segment) = self.nested(Seg::Key(key), || map.next_value_seed(self));
+            let value = value?;
+            if let Some(Seg::Key(key)) = segment {
+                out.insert(key, value);
+            }
         }
         Ok(Value::Object(out))
     }

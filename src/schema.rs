@@ -81,6 +81,9 @@ pub(crate) fn finding(instance: &Value, pointer: String, rule: &str, message: St
 /// would stay `3.0` and could not be added up), and a whole number past 64
 /// bits anywhere. Refused at their pointers, never changed.
 fn inexact(instance: &Value) -> Vec<Finding> {
+    fn plainly_whole(text: &str) -> bool {
+        text.len() <= 18 && !text.contains(['.', 'e', 'E'])
+    }
     let mut out = Vec::new();
     // One walk over the report. The pointer is put together only for what
     // is found.
@@ -97,6 +100,9 @@ fn inexact(instance: &Value) -> Vec<Finding> {
         found: &mut Vec<(String, &'static str, String)>,
     ) {
         match v {
+            // Up to 18 characters of digits and a sign is a whole number
+            // well inside 64 bits: the common case, told without parsing.
+            Value::Number(n) if plainly_whole(n.as_str()) => {}
             Value::Number(n) if !n.is_i64() && !n.is_u64() => {
                 let text = n.as_str();
                 let fractional = text.contains(['.', 'e', 'E']);
