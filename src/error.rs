@@ -35,7 +35,7 @@ pub enum Error {
     Invalid { findings: Vec<Finding> },
     /// This format cannot be read (or written) by this version.
     #[error(
-        "{direction} {format} is not supported yet: this version reads json, xml, docx, html and text, and writes json, xml and docx"
+        "{direction} {format} is not supported yet: this version reads json, xml, docx, html, text and pdf, and writes json, xml and docx"
     )]
     Unsupported {
         format: Format,
