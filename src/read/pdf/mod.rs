@@ -483,6 +483,14 @@ fn continues(prev: &TextLine, line: &TextLine, left: f32, right: f32) -> bool {
     if (line.size - prev.size).abs() > 0.2 * size {
         return false;
     }
+    // A title set in several short centred lines.
+    let centred = |l: &TextLine| {
+        ((l.x0 + l.x1) - (left + right)).abs() / 2.0 <= size
+            && l.x1 - l.x0 < right - left - 4.0 * size
+    };
+    if centred(prev) && centred(line) {
+        return line.page == prev.page && line.y0 - prev.y1 <= size;
+    }
     // An indented first line starts a paragraph; a short last line ends one.
     if line.x0 > left + 0.8 * size || prev.x1 < right - 1.5 * size {
         return false;
