@@ -2,6 +2,8 @@
 //! against hand-checked goldens (their tables cell by cell, with spans, and
 //! the whole report as JSON), and damaged or unreadable PDFs.
 
+mod common;
+
 use std::fs;
 use std::path::PathBuf;
 
@@ -138,16 +140,7 @@ fn three_published_pdfs_read_to_their_golden_reports() {
         let got = serde_json::to_value(&checked.report).unwrap();
         let text = fs::read_to_string(root().join("tests/fixtures/valid").join(golden)).unwrap();
         let want: Value = serde_json::from_str(&text).unwrap();
-        if got != want {
-            let got = serde_json::to_string_pretty(&got).unwrap();
-            let want = serde_json::to_string_pretty(&want).unwrap();
-            let first = got
-                .lines()
-                .zip(want.lines())
-                .enumerate()
-                .find(|(_, (a, b))| a != b);
-            panic!("{rel} differs from {golden}: {first:?}");
-        }
+        common::assert_same(rel, got, want);
     }
 }
 

@@ -214,10 +214,12 @@ struct PTable {
     xs: Vec<f32>,
     rows: usize,
     cells: Vec<PCell>,
-    /// The page where it starts and its top, for ordering.
+    /// The page where it starts.
     page: u32,
+    /// Its edges on that page.
     x0: f32,
     x1: f32,
+    top: f32,
 }
 
 #[derive(Clone, Debug)]
@@ -323,22 +325,16 @@ impl Reader {
                 page: number,
                 x0: grid.x0(),
                 x1: grid.x1(),
+                top: grid.y0(),
             }));
         }
-        let tops: Vec<f32> = grids.iter().map(Grid::y0).collect();
         for line in text_lines(free, number) {
             items.push(Item::Line(line));
         }
         // Reading order: by top edge.
         let top = |i: &Item| match i {
             Item::Line(l) => l.y0,
-            Item::Table(t) => {
-                let k = grids
-                    .iter()
-                    .position(|g| g.x0() == t.x0 && g.x1() == t.x1)
-                    .unwrap_or(0);
-                tops.get(k).copied().unwrap_or(0.0)
-            }
+            Item::Table(t) => t.top,
         };
         items.sort_by(|a, b| top(a).total_cmp(&top(b)));
         self.pages.push((number, items));
@@ -748,10 +744,6 @@ fn stitch(prev: &mut PTable, mut next: PTable, notes: &mut Vec<Note>) {
         if merged.contains(&i) {
             continue;
         }
-        if fold && c.r0 == 0 {
-            // A first-row cell with nothing above it to join.
-            c.r0 = 1;
-        }
         c.r0 += offset;
         c.r1 += offset;
         prev.cells.push(c);
@@ -807,6 +799,100 @@ fn to_table(t: PTable, number: u32) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn part(page: u32, rows: &[&[&str]]) -> PTable {
+        let mut cells = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                cells.push(PCell {
+                    r0: r,
+                    r1: r + 1,
+                    x0: 100.0 * c as f32,
+                    x1: 100.0 * (c + 1) as f32,
+                    text: (*text).to_owned(),
+                    page,
+                    top_ruled: 1.0,
+                });
+            }
+        }
+        PTable {
+            xs: vec![0.0, 100.0, 200.0],
+            rows: rows.len(),
+            cells,
+            page,
+            x0: 0.0,
+            x1: 200.0,
+            top: 0.0,
+        }
+    }
+
+    fn stitched(a: &[&[&str]], b: &[&[&str]]) -> (Vec<Vec<String>>, Vec<Note>) {
+        let mut prev = part(1, a);
+        let mut notes = Vec::new();
+        stitch(&mut prev, part(2, b), &mut notes);
+        let t = to_table(prev, 1);
+        let rows = t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| format!("{}@{}↓{}", c.text, c.col, c.rowspan))
+                    .collect()
+            })
+            .collect();
+        (rows, notes)
+    }
+
+    #[test]
+    fn a_repeated_header_is_dropped_and_numbers_never_merge() {
+        let (rows, notes) = stitched(
+            &[&["项目", "数量"], &["1.甲", "3"]],
+            &[&["项目", "数量"], &["2.乙", ""]],
+        );
+        assert_eq!(
+            rows,
+            [
+                ["项目@0↓1", "数量@1↓1"],
+                ["1.甲@0↓1", "3@1↓1"],
+                ["2.乙@0↓1", "@1↓1"]
+            ]
+        );
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn a_row_broken_by_the_page_is_folded_back_and_said_so() {
+        let (rows, notes) = stitched(
+            &[&["5.要求行政机关确认或重新出", ""]],
+            &[&["具已获取信息", "1"]],
+        );
+        assert_eq!(
+            rows,
+            [["5.要求行政机关确认或重新出具已获取信息@0↓1", "1@1↓1"]]
+        );
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].message.contains("\"具已获取信息\" (p.2)"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn a_label_continues_over_a_new_row() {
+        // （四）无 | 法提供 beside a new numbered row.
+        let (rows, notes) = stitched(
+            &[&["（四）无", "1.本机关不掌握"]],
+            &[&["法提供", "2.没有现成信息"]],
+        );
+        assert_eq!(
+            rows,
+            [
+                vec!["（四）无法提供@0↓2", "1.本机关不掌握@1↓1"],
+                vec!["2.没有现成信息@1↓1"]
+            ]
+        );
+        assert!(notes[0].message.contains("no numbering"), "{notes:?}");
+    }
 
     #[test]
     fn page_numbers() {
