@@ -493,3 +493,83 @@ fn encrypted_garbage_and_truncated_pdfs_are_clear_errors() {
     let e = load_with(b"%PDF-1.4\n", Format::Pdf, &Hints::default()).unwrap_err();
     assert!(matches!(e, Error::Corrupt { .. }), "{e}");
 }
+
+fn xxgk() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("xxgk").unwrap()
+}
+
+#[test]
+fn the_cli_validates_converts_and_walks_folders_of_pdfs() {
+    // hzq2023 breaks R4.1 and R4.3 as printed: exit 1, pointing into the PDF.
+    let out = xxgk()
+        .arg("validate")
+        .arg(root().join(PDFS[0].0))
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("error[R4.1]") && stdout.contains("[p.4 表3 第4行 第5列]"),
+        "{stdout}"
+    );
+    // szfgs is consistent; its inferred page-break merge is a warning.
+    let out = xxgk()
+        .arg("validate")
+        .arg(root().join(PDFS[2].0))
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("warning[pdf_page_break]"), "{stdout}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (inputs, outputs) = (dir.path().join("in"), dir.path().join("out"));
+    fs::create_dir_all(inputs.join("sub")).unwrap();
+    fs::copy(root().join(PDFS[1].0), inputs.join("a.pdf")).unwrap();
+    fs::copy(root().join(PDFS[2].0), inputs.join("sub/b.PDF")).unwrap();
+    xxgk()
+        .arg("convert")
+        .arg(&inputs)
+        .arg("--out-dir")
+        .arg(&outputs)
+        .assert()
+        .code(0);
+    let b: Value = serde_json::from_slice(&fs::read(outputs.join("sub/b.json")).unwrap()).unwrap();
+    assert_eq!(
+        b.pointer("/sections/proactive/table/item_6/rows/penalty/decisions"),
+        Some(&Value::from(3985758))
+    );
+    assert!(outputs.join("a.json").is_file());
+
+    // A scan: exit 2, the page named, nothing written.
+    let image = lopdf::Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        },
+        vec![0],
+    );
+    let scan = dir.path().join("scan.pdf");
+    fs::write(
+        &scan,
+        build(
+            "q 9 0 0 9 0 0 cm /Im1 Do Q",
+            [0, 0, 595, 842],
+            None,
+            vec![("Im1", image)],
+            false,
+        ),
+    )
+    .unwrap();
+    let out = xxgk()
+        .arg("convert")
+        .arg(&scan)
+        .arg("-o")
+        .arg(dir.path().join("scan.json"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("p.1: no text layer (scanned? no OCR)"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("scan.json").exists());
+}
