@@ -573,3 +573,78 @@ fn the_cli_validates_converts_and_walks_folders_of_pdfs() {
     );
     assert!(!dir.path().join("scan.json").exists());
 }
+
+#[test]
+fn limits_are_named_when_a_pdf_goes_past_them() {
+    // 6,000 short rules in a row, each apart from the next: more rules than a
+    // page may have.
+    let mut content = String::from("BT /F1 10 Tf 10 10 Td (x) Tj ET\n");
+    for i in 0..6000 {
+        let x = 10 + (i % 100) * 10;
+        let y = 10 + (i / 100) * 12;
+        content += &format!("{x} {y} m {x} {} l S {x} {y} m {} {y} l S\n", y + 3, x + 3);
+    }
+    let Err(e) = xxgk::read::pdf::read(&build(&content, [0, 0, 595, 842], None, vec![], false))
+    else {
+        panic!("6,000 rules were read");
+    };
+    assert!(
+        matches!(
+            e,
+            Error::TooLarge {
+                name: "MAX_RULES_PER_PAGE",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .contains("more than 10000 rules (MAX_RULES_PER_PAGE)"),
+        "{e}"
+    );
+    // Forms that draw themselves.
+    let form = lopdf::Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 9.into(), 9.into()] },
+        b"/X1 Do".to_vec(),
+    );
+    let mut pdf_doc = lopdf::Document::load_mem(&build(
+        "/X1 Do",
+        [0, 0, 595, 842],
+        None,
+        vec![("X1", form)],
+        false,
+    ))
+    .unwrap();
+    // Give the form the page's resources, so that /X1 names itself.
+    let page = *pdf_doc.get_pages().values().next().unwrap();
+    let res = pdf_doc
+        .get_dictionary(page)
+        .unwrap()
+        .get(b"Resources")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    for (_, obj) in pdf_doc.objects.iter_mut() {
+        if let lopdf::Object::Stream(s) = obj
+            && s.dict.has(b"BBox")
+        {
+            s.dict.set("Resources", res);
+        }
+    }
+    let mut bytes = Vec::new();
+    pdf_doc.save_to(&mut bytes).unwrap();
+    let Err(e) = xxgk::read::pdf::read(&bytes) else {
+        panic!("a form drawing itself was read");
+    };
+    assert!(
+        matches!(
+            e,
+            Error::TooLarge {
+                name: "MAX_XOBJECT_DEPTH",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}

@@ -167,16 +167,18 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
 }
 
 /// Tables: connected components of crossing lines, each as a grid.
+/// `h` and `v` are sorted by position, as [`lines`] gives them.
 pub fn tables(h: &[Line], v: &[Line]) -> Vec<Grid> {
     let n = h.len() + v.len();
     let mut parent: Vec<usize> = (0..n).collect();
     for (i, hl) in h.iter().enumerate() {
-        for (j, vl) in v.iter().enumerate() {
-            if vl.at >= hl.from - TOUCH
-                && vl.at <= hl.to + TOUCH
-                && hl.at >= vl.from - TOUCH
-                && hl.at <= vl.to + TOUCH
-            {
+        // Only the verticals within the horizontal's extent can cross it.
+        let first = v.partition_point(|l| l.at < hl.from - TOUCH);
+        for (j, vl) in v.iter().enumerate().skip(first) {
+            if vl.at > hl.to + TOUCH {
+                break;
+            }
+            if hl.at >= vl.from - TOUCH && hl.at <= vl.to + TOUCH {
                 union(&mut parent, i, h.len() + j);
             }
         }
@@ -201,11 +203,13 @@ pub fn tables(h: &[Line], v: &[Line]) -> Vec<Grid> {
     grids
 }
 
-/// Ruled length of `[from, to]` along the lines at `at`.
+/// Ruled length of `[from, to]` along the lines at `at` (`lines` sorted by
+/// position).
 fn ruled(lines: &[Line], at: f32, from: f32, to: f32) -> f32 {
-    let mut covered: Vec<(f32, f32)> = lines
+    let first = lines.partition_point(|l| l.at < at - CLUSTER);
+    let mut covered: Vec<(f32, f32)> = lines[first..]
         .iter()
-        .filter(|l| (l.at - at).abs() <= CLUSTER)
+        .take_while(|l| l.at <= at + CLUSTER)
         .map(|l| (l.from.max(from), l.to.min(to)))
         .filter(|(a, b)| b > a)
         .collect();

@@ -43,6 +43,8 @@ pub const MAX_GLYPHS_PER_PAGE: usize = 200_000;
 pub const MAX_XOBJECT_DEPTH: usize = 12;
 /// Most pages read.
 pub const MAX_PAGES: usize = 2_000;
+/// Most rules on one page once collinear pieces are joined.
+pub const MAX_RULES_PER_PAGE: usize = 10_000;
 /// Most grid slots one table's rules may make.
 pub(crate) const MAX_TABLE_SLOTS: usize = 100_000;
 
@@ -151,7 +153,7 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
         if page.glyphs.is_empty() {
             textless.push((number, page.images));
         }
-        reader.page(number, page);
+        reader.page(number, page)?;
     }
     if textless.len() == pages.len() {
         let first = textless.first().map_or(1, |t| t.0);
@@ -247,8 +249,14 @@ struct Reader {
 }
 
 impl Reader {
-    fn page(&mut self, number: u32, page: interp::Page) {
+    fn page(&mut self, number: u32, page: interp::Page) -> Result<(), Error> {
         let (h, v) = grid::lines(&page.segs);
+        if h.len() + v.len() > MAX_RULES_PER_PAGE {
+            return Err(Error::TooLarge {
+                name: "MAX_RULES_PER_PAGE",
+                limit: MAX_RULES_PER_PAGE as u64,
+            });
+        }
         let grids: Vec<Grid> = grid::tables(&h, &v)
             .into_iter()
             .filter(|g| g.cells.len() >= 2)
@@ -338,6 +346,7 @@ impl Reader {
         };
         items.sort_by(|a, b| top(a).total_cmp(&top(b)));
         self.pages.push((number, items));
+        Ok(())
     }
 
     fn finish(mut self) -> Doc {
