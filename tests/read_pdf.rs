@@ -648,3 +648,32 @@ fn limits_are_named_when_a_pdf_goes_past_them() {
         "{e}"
     );
 }
+
+#[test]
+fn a_table_drawn_without_rules_is_named() {
+    let mut content = String::new();
+    for (i, row) in [
+        ["Rules", "1", "2"],
+        ["Norms", "3", "4"],
+        ["Total", "4", "6"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (j, cell) in row.iter().enumerate() {
+            let (x, y) = (100 + 150 * j, 700 - 20 * i);
+            content += &format!("BT /F1 10 Tf {x} {y} Td ({cell}) Tj ET\n");
+        }
+    }
+    let d = xxgk::read::pdf::read(&build(&content, [0, 0, 595, 842], None, vec![], false)).unwrap();
+    assert!(tables(&d).is_empty());
+    let note = d
+        .notes
+        .iter()
+        .find(|n| n.code == "pdf_unruled_table")
+        .unwrap();
+    assert!(
+        note.message.contains("table without rules (3 lines"),
+        "{note:?}"
+    );
+}
