@@ -156,6 +156,30 @@ fn bench(c: &mut Criterion) {
     c.bench_function("hongze-2024-gbk.html to validated JSON", |b| {
         b.iter(|| to_json(black_box(&html), Format::Html))
     });
+    for (name, rel) in [
+        (
+            "hzq2023_working.pdf",
+            "../shared/corpus/public/zxj6827111-blip+KIROGOVCOMPARE/sample_pdfs_v1/hzq2023_working.pdf",
+        ),
+        (
+            "hzq2024_working.pdf",
+            "../shared/corpus/public/zxj6827111-blip+KIROGOVCOMPARE/sample_pdfs_v1/hzq2024_working.pdf",
+        ),
+        (
+            "szfgs2024.pdf",
+            "../shared/corpus/public/zxj6827111-blip+govnianbao/szfgs2024.pdf",
+        ),
+    ] {
+        let bytes = fixture(rel);
+        let mut g = c.benchmark_group(name);
+        g.bench_function("read to Doc", |b| {
+            b.iter(|| xxgk::read::pdf::read(black_box(&bytes)).unwrap())
+        });
+        g.bench_function("to validated JSON", |b| {
+            b.iter(|| to_json(black_box(&bytes), Format::Pdf))
+        });
+        g.finish();
+    }
     let json = fixture("tests/fixtures/valid/huaian-2024.json");
     c.bench_function("huaian-2024.json validate", |b| {
         b.iter(|| load_with(black_box(&json), Format::Json, &Hints::default()).unwrap())

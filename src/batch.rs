@@ -124,6 +124,7 @@ mod tests {
             "b/a.json",
             "a.html",
             "notes.pdf",
+            "notes.odt",
             ".git/x.json",
             ".hidden.json",
         ] {
@@ -131,9 +132,9 @@ mod tests {
         }
         let jobs = walk(&[d.to_owned()]).unwrap();
         let rels: Vec<String> = jobs.iter().map(|j| j.rel.display().to_string()).collect();
-        assert_eq!(rels, ["a.html", "b/a.json", "b/c/z.docx"]);
-        let named = walk(&[d.join("notes.pdf")]).unwrap();
-        assert_eq!(named[0].rel, PathBuf::from("notes.pdf"));
+        assert_eq!(rels, ["a.html", "b/a.json", "b/c/z.docx", "notes.pdf"]);
+        let named = walk(&[d.join("notes.odt")]).unwrap();
+        assert_eq!(named[0].rel, PathBuf::from("notes.odt"));
     }
 
     #[test]

@@ -200,7 +200,7 @@ impl Input<'_> {
         }
         Format::from_path(self.path).ok_or_else(|| {
             Error::Usage(
-                "cannot tell the format from the file name: name it with --from json|xml|docx|html|text"
+                "cannot tell the format from the file name: name it with --from json|xml|docx|html|text|pdf"
                     .into(),
             )
         })

@@ -36,15 +36,17 @@ pub enum Format {
     Docx,
     Html,
     Text,
+    Pdf,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Json,
         Format::Xml,
         Format::Docx,
         Format::Html,
         Format::Text,
+        Format::Pdf,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +56,7 @@ impl Format {
             Format::Docx => "docx",
             Format::Html => "html",
             Format::Text => "text",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -70,7 +73,7 @@ impl Format {
         }
     }
 
-    /// The format a file name implies: `.json .xml .docx .html .htm .txt .md`.
+    /// The format a file name implies: `.json .xml .docx .html .htm .txt .md .pdf`.
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match ext.as_str() {
@@ -79,6 +82,7 @@ impl Format {
             "docx" => Format::Docx,
             "html" | "htm" => Format::Html,
             "txt" | "md" => Format::Text,
+            "pdf" => Format::Pdf,
             _ => return None,
         })
     }
@@ -96,7 +100,7 @@ impl FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|f| f.name() == s.to_ascii_lowercase())
-            .ok_or_else(|| format!("unknown format {s:?}: use json, xml, docx, html or text"))
+            .ok_or_else(|| format!("unknown format {s:?}: use json, xml, docx, html, text or pdf"))
     }
 }
 
@@ -234,6 +238,7 @@ pub fn load_limited(
         Format::Text => read::text::read(bytes)?,
         Format::Docx => read::docx::read(bytes)?,
         Format::Html => read::html::read(bytes)?,
+        Format::Pdf => read::pdf::read(bytes)?,
     };
     let mut hints = hints.clone();
     hints.format.get_or_insert(match format {
@@ -242,6 +247,7 @@ pub fn load_limited(
         Format::Docx => SourceFormat::Docx,
         Format::Html => SourceFormat::Html,
         Format::Text => SourceFormat::Text,
+        Format::Pdf => SourceFormat::Pdf,
     });
     let recognized = recognize::recognize(&doc, &hints);
     // Nothing of a report at all: refuse rather than write an empty one.
@@ -527,8 +533,10 @@ mod tests {
         assert_eq!(Format::from_path(Path::new("a.JSON")), Some(Format::Json));
         assert_eq!(Format::from_path(Path::new("a.htm")), Some(Format::Html));
         assert_eq!(Format::from_path(Path::new("a.md")), Some(Format::Text));
-        assert_eq!(Format::from_path(Path::new("a.pdf")), None);
+        assert_eq!(Format::from_path(Path::new("a.PDF")), Some(Format::Pdf));
+        assert_eq!(Format::from_path(Path::new("a.doc")), None);
         assert_eq!("XML".parse::<Format>(), Ok(Format::Xml));
-        assert!("pdf".parse::<Format>().is_err());
+        assert_eq!("pdf".parse::<Format>(), Ok(Format::Pdf));
+        assert!("odt".parse::<Format>().is_err());
     }
 }

@@ -20,16 +20,36 @@ pub enum Loc {
     Paragraph(u32),
     /// 1-based table, row and grid column.
     Cell { table: u32, row: u32, col: u32 },
+    /// 1-based page of a paginated document (PDF).
+    Page(u32),
+    /// 1-based page, and paragraph among the document's paragraphs.
+    PageParagraph { page: u32, paragraph: u32 },
+    /// 1-based page where the cell starts, table, row and grid column (rows
+    /// count across pages when a table continues).
+    PageCell {
+        page: u32,
+        table: u32,
+        row: u32,
+        col: u32,
+    },
 }
 
 impl fmt::Display for Loc {
-    /// `line 42`, `段落 7`, `表3 第5行 第2列`.
+    /// `line 42`, `段落 7`, `表3 第5行 第2列`, `p.4 表3 第5行 第2列`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Loc::Unknown => f.write_str("?"),
             Loc::Line(n) => write!(f, "line {n}"),
             Loc::Paragraph(n) => write!(f, "段落 {n}"),
             Loc::Cell { table, row, col } => write!(f, "表{table} 第{row}行 第{col}列"),
+            Loc::Page(page) => write!(f, "p.{page}"),
+            Loc::PageParagraph { page, paragraph } => write!(f, "p.{page} 段落 {paragraph}"),
+            Loc::PageCell {
+                page,
+                table,
+                row,
+                col,
+            } => write!(f, "p.{page} 表{table} 第{row}行 第{col}列"),
         }
     }
 }
@@ -44,6 +64,19 @@ pub struct Doc {
     /// custom property of a DOCX that xxgk wrote). When present it is the
     /// whole truth: a field it leaves out is absent, not to be inferred.
     pub declared: Option<DocMeta>,
+    /// What the reader is unsure of (a guess at a page break, a font it
+    /// cannot decode), each with where it is; they reach the user as
+    /// reading warnings.
+    pub notes: Vec<Note>,
+}
+
+/// A reader's warning about its own reading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// A short code (`page_break`, `font`), the finding's rule.
+    pub code: &'static str,
+    pub loc: Loc,
+    pub message: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -165,5 +198,12 @@ mod tests {
             "表3 第5行 第2列"
         );
         assert_eq!(Loc::Line(42).to_string(), "line 42");
+        let cell = Loc::PageCell {
+            page: 4,
+            table: 3,
+            row: 5,
+            col: 2,
+        };
+        assert_eq!(cell.to_string(), "p.4 表3 第5行 第2列");
     }
 }

@@ -35,7 +35,7 @@ pub enum Error {
     Invalid { findings: Vec<Finding> },
     /// This format cannot be read (or written) by this version.
     #[error(
-        "{direction} {format} is not supported yet: this version reads json, xml, docx, html and text, and writes json, xml and docx"
+        "{direction} {format} is not supported yet: this version reads json, xml, docx, html, text and pdf, and writes json, xml and docx"
     )]
     Unsupported {
         format: Format,
@@ -84,6 +84,18 @@ fn limit_message(name: &str, limit: u64) -> String {
         }
         "MAX_TABLE_CELLS" => format!("a table has more than {limit} cells"),
         "MAX_WALK_DEPTH" => format!("folders are nested more than {limit} deep"),
+        "MAX_PDF_OBJECTS" => format!("the PDF has more than {limit} objects"),
+        "MAX_STREAM_BYTES" => format!("a PDF stream decodes to more than {limit} bytes"),
+        "MAX_PDF_INFLATED_BYTES" => {
+            format!("the PDF's streams decode to more than {limit} bytes in all")
+        }
+        "MAX_OPERATORS_PER_PAGE" => {
+            format!("a PDF page has more than {limit} drawing operators")
+        }
+        "MAX_GLYPHS_PER_PAGE" => format!("a PDF page has more than {limit} glyphs"),
+        "MAX_RULES_PER_PAGE" => format!("a PDF page has more than {limit} rules"),
+        "MAX_XOBJECT_DEPTH" => format!("PDF forms are nested more than {limit} deep"),
+        "MAX_PAGES" => format!("the PDF has more than {limit} pages"),
         _ => format!("a limit of {limit} is exceeded"),
     };
     format!("{what} ({name}); it is refused")

@@ -156,7 +156,7 @@ fn unreadable_input_exits_2_and_says_where() {
             "no-such-file.json: error: No such file",
         ));
     xxgk()
-        .args(["validate", "report.pdf"])
+        .args(["validate", "report.odt"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--from"));

@@ -87,6 +87,16 @@ fn fixtures() -> Vec<(PathBuf, Format)> {
             out.push((e.unwrap().path(), format));
         }
     }
+    // The published PDFs of the public corpus.
+    for rel in [
+        "zxj6827111-blip+KIROGOVCOMPARE/sample_pdfs_v1/hzq2023_working.pdf",
+        "zxj6827111-blip+govnianbao/szfgs2024.pdf",
+    ] {
+        out.push((
+            root.join("../../../shared/corpus/public").join(rel),
+            Format::Pdf,
+        ));
+    }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }

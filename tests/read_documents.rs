@@ -2,6 +2,8 @@
 //! The fixtures and how they were made are described in
 //! tests/fixtures/README.md.
 
+mod common;
+
 use std::fs;
 use std::path::PathBuf;
 
@@ -9,6 +11,8 @@ use serde_json::Value;
 use xxgk::convert::{Hints, load_with};
 use xxgk::finding::Status;
 use xxgk::{Checked, Format, Severity};
+
+use common::assert_same;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -46,20 +50,6 @@ fn assert_reads_to(rel: &str, format: Format, name: &str, ignore: &[&str]) -> Ch
     let got = strip(serde_json::to_value(&checked.report).unwrap(), ignore);
     assert_same(rel, got, strip(golden(name), ignore));
     checked
-}
-
-fn assert_same(rel: &str, got: Value, want: Value) {
-    if got != want {
-        let got = serde_json::to_string_pretty(&got).unwrap();
-        let want = serde_json::to_string_pretty(&want).unwrap();
-        let first = got
-            .lines()
-            .zip(want.lines())
-            .enumerate()
-            .find(|(_, (a, b))| a != b)
-            .map(|(i, (a, b))| format!("line {}: got {a:?}, want {b:?}", i + 1));
-        panic!("{rel} differs from its golden: {first:?}");
-    }
 }
 
 #[test]

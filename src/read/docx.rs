@@ -799,6 +799,7 @@ impl Body {
                 blocks: body.blocks,
                 meta: Default::default(),
                 declared: None,
+                notes: Vec::new(),
             },
             body.styled,
         ))

@@ -41,6 +41,7 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
         blocks: walker.blocks,
         meta,
         declared: None,
+        notes: Vec::new(),
     })
 }
 

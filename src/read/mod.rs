@@ -5,6 +5,7 @@
 
 pub mod docx;
 pub mod html;
+pub mod pdf;
 pub mod text;
 
 use crate::error::Error;

@@ -281,7 +281,12 @@ struct Outline<'d> {
 
 /// Recognizes a report in a document.
 pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
-    let mut findings = Vec::new();
+    // What the reader was unsure of comes first, as reading warnings.
+    let mut findings: Vec<Finding> = doc
+        .notes
+        .iter()
+        .map(|n| read_warning(n.code, None, n.loc, n.message.clone()))
+        .collect();
     let mut sources = BTreeMap::new();
     let mut outline = outline(doc, &mut findings);
 

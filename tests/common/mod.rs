@@ -84,3 +84,19 @@ pub fn python(script: &str, file: &Path) -> Vec<u8> {
             .unwrap(),
     )
 }
+
+/// Panics, naming the first line where they differ, unless two reports'
+/// JSON values are equal.
+pub fn assert_same(what: &str, got: Value, want: Value) {
+    if got != want {
+        let got = serde_json::to_string_pretty(&got).unwrap();
+        let want = serde_json::to_string_pretty(&want).unwrap();
+        let first = got
+            .lines()
+            .zip(want.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| format!("line {}: got {a:?}, want {b:?}", i + 1));
+        panic!("{what} differs from its golden: {first:?}");
+    }
+}
