@@ -1,6 +1,8 @@
 //! Helpers the test files share.
 #![allow(dead_code)]
 
+pub mod pdf_synth;
+
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
