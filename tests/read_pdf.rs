@@ -677,3 +677,24 @@ fn a_table_drawn_without_rules_is_named() {
         "{note:?}"
     );
 }
+
+#[test]
+fn a_cell_that_is_not_a_rectangle_is_named() {
+    // A box 100–300 × 100–160 (display) whose bottom-right quarter alone is
+    // ruled off: the other three quarters make an L.
+    let y = |v: i32| 842 - v;
+    let content = format!(
+        "BT /F1 10 Tf 110 {} Td (L) Tj ET\n\
+         100 {a} m 300 {a} l S 100 {b} m 300 {b} l S 100 {a} m 100 {b} l S 300 {a} m 300 {b} l S\n\
+         200 {c} m 200 {b} l S 200 {c} m 300 {c} l S\n",
+        y(120),
+        a = y(100),
+        b = y(160),
+        c = y(130)
+    );
+    let d = xxgk::read::pdf::read(&build(&content, [0, 0, 595, 842], None, vec![], false)).unwrap();
+    let note = d.notes.iter().find(|n| n.code == "pdf_cell_shape").unwrap();
+    assert!(note.message.contains("is not a rectangle"), "{note:?}");
+    // Read as the rectangle around it, over the quarter ruled off.
+    assert_eq!(tables(&d)[0], ["L@0↓2→2", "@1"]);
+}
