@@ -66,6 +66,9 @@ pub struct Page {
     pub undecodable: BTreeSet<String>,
     /// The page paints images.
     pub images: bool,
+    /// Glyphs whose Unicode was a CJK radical, read as the ideograph it
+    /// stands for.
+    pub radicals: usize,
 }
 
 type Matrix = [f32; 6];
@@ -594,6 +597,11 @@ impl Interp<'_> {
                     if ch.is_control() {
                         return Ok(());
                     }
+                    let read = super::radicals::ideograph(ch);
+                    if read != ch {
+                        page.radicals += 1;
+                    }
+                    let ch = read;
                     page.glyphs.push(Glyph {
                         ch,
                         x0,

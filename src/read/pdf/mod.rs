@@ -20,6 +20,7 @@
 mod font;
 mod grid;
 mod interp;
+mod radicals;
 
 use lopdf::{Document, LoadOptions, Stream};
 
@@ -140,6 +141,8 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
     let mut reader = Reader::default();
     let mut undecodable: Vec<(String, u32)> = Vec::new();
     let mut textless = Vec::new();
+    // Glyphs named by a CJK radical, and the first page with one.
+    let mut radicals: (usize, u32) = (0, 0);
     for (&number, &id) in &pages {
         let page = interp::page(&doc, id, &mut fonts, &mut budget).map_err(|e| match e {
             Error::Corrupt { message, .. } => corrupt(format!("p.{number}"), message),
@@ -153,6 +156,10 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
         if page.glyphs.is_empty() {
             textless.push((number, page.images));
         }
+        if page.radicals > 0 && radicals.0 == 0 {
+            radicals.1 = number;
+        }
+        radicals.0 += page.radicals;
         reader.page(number, page)?;
     }
     if textless.len() == pages.len() {
@@ -175,6 +182,16 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
                 ),
             });
         }
+    }
+    if radicals.0 > 0 {
+        let (count, page) = radicals;
+        reader.notes.push(Note {
+            code: "pdf_radicals",
+            loc: Loc::Page(page),
+            message: format!(
+                "{count} characters are named in the PDF by CJK radicals (⼈ for 人, ⺠ for 民), as Chromium prints them; they are read as the ideographs they stand for, first on page {page}"
+            ),
+        });
     }
     for (font, page) in undecodable {
         reader.notes.push(Note {
@@ -375,6 +392,7 @@ impl Reader {
             ..Doc::default()
         };
         let (left, right) = margins(&all);
+        let leading = leading(&all);
         let mut open: Option<(Paragraph, TextLine)> = None;
         let mut paragraphs = 0u32;
         let mut tables = 0u32;
@@ -382,7 +400,7 @@ impl Reader {
             match item {
                 Item::Line(line) => {
                     if let Some((p, prev)) = &mut open
-                        && continues(prev, &line, left, right)
+                        && continues(prev, &line, left, right, leading)
                     {
                         push_line(&mut p.text, &line.text);
                         *prev = line;
@@ -451,15 +469,25 @@ impl Reader {
 }
 
 /// The body's left and right edges: the outermost positions that several
-/// lines share.
+/// lines share. Only lines that fill most of the widest line count when
+/// there are enough of them, so that short lines set out of the body (a
+/// form's `第二十条第（一）项` over its table, left of the text) do not move
+/// the margin.
 fn margins(items: &[Item]) -> (f32, f32) {
-    let lines: Vec<&TextLine> = items
+    let all: Vec<&TextLine> = items
         .iter()
         .filter_map(|i| match i {
             Item::Line(l) => Some(l),
             Item::Table(_) => None,
         })
         .collect();
+    let widest = all.iter().map(|l| l.x1 - l.x0).fold(0.0f32, f32::max);
+    let long: Vec<&TextLine> = all
+        .iter()
+        .copied()
+        .filter(|l| l.x1 - l.x0 >= 0.6 * widest)
+        .collect();
+    let lines = if long.len() >= 3 { long } else { all };
     let shared = |v: Vec<f32>, leftmost: bool| -> f32 {
         let mut v = v;
         v.sort_by(f32::total_cmp);
@@ -479,8 +507,33 @@ fn margins(items: &[Item]) -> (f32, f32) {
     )
 }
 
+/// The usual space between one line of text and the next on a page: the
+/// median of the gaps between consecutive lines outside tables. Documents
+/// set with wide fixed line spacing (a form's 31.2 pt lines of 12 pt text)
+/// have gaps wider than any rule of thumb in font sizes.
+fn leading(items: &[Item]) -> f32 {
+    let lines: Vec<&TextLine> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Line(l) => Some(l),
+            Item::Table(_) => None,
+        })
+        .collect();
+    let mut gaps: Vec<f32> = lines
+        .windows(2)
+        .filter(|w| w[0].page == w[1].page)
+        .map(|w| w[1].y0 - w[0].y1)
+        .filter(|g| *g > 0.0)
+        .collect();
+    if gaps.is_empty() {
+        return 0.0;
+    }
+    gaps.sort_by(f32::total_cmp);
+    gaps[gaps.len() / 2]
+}
+
 /// Whether `line` carries on the paragraph that `prev` ends.
-fn continues(prev: &TextLine, line: &TextLine, left: f32, right: f32) -> bool {
+fn continues(prev: &TextLine, line: &TextLine, left: f32, right: f32, leading: f32) -> bool {
     let size = prev.size.max(1.0);
     if starts_enumerated(&line.text) {
         return false;
@@ -500,7 +553,7 @@ fn continues(prev: &TextLine, line: &TextLine, left: f32, right: f32) -> bool {
     if line.x0 > left + 0.8 * size || prev.x1 < right - 1.5 * size {
         return false;
     }
-    if line.page == prev.page && line.y0 - prev.y1 > 1.2 * size {
+    if line.page == prev.page && line.y0 - prev.y1 > (1.2 * size).max(leading + 0.3 * size) {
         return false;
     }
     true
@@ -705,15 +758,28 @@ fn stitch(prev: &mut PTable, mut next: PTable, notes: &mut Vec<Note>) {
             .iter()
             .all(|(i, a)| a.is_some_and(|a| carries_on(&prev.cells[a], &next.cells[*i])));
     let offset = if fold { bottom - 1 } else { bottom };
+    // A row of numbers under a last row without any is data under its
+    // header: a one-row cell of that header does not run on into it.
+    let last_row_numbers = prev
+        .cells
+        .iter()
+        .any(|c| c.r0 + 1 == bottom && is_number(&c.text));
+    let first_row_numbers = next.cells.iter().any(|c| c.r0 == 0 && is_number(&c.text));
     let mut merged: Vec<usize> = Vec::new();
     let mut fragments: Vec<String> = Vec::new();
     for (i, a) in pairs {
         let Some(a) = a else { continue };
         let (upper, lower) = (&prev.cells[a], &next.cells[i]);
         let label = !upper.text.is_empty() && !is_number(&upper.text);
+        let header_over_data = upper.r0 + 1 == bottom && !last_row_numbers && first_row_numbers;
         let reason = if fold {
             Some("the row itself was broken")
-        } else if !label || is_number(&lower.text) {
+        } else if !label || is_number(&lower.text) || header_over_data {
+            None
+        } else if lower.top_ruled < 0.5 && starts_enumerated(&lower.text) {
+            // Nothing ruled between them, but the text below numbers a row
+            // of its own (`5.属于三类内部事务信息` under `4.保护第三方合法权益`):
+            // a table the page break left open.
             None
         } else if lower.top_ruled < 0.5 {
             Some("")
