@@ -440,7 +440,12 @@ impl Reader {
     fn unruled_tables(&mut self, items: &[Item]) {
         let mut run: Vec<&TextLine> = Vec::new();
         let flush = |run: &mut Vec<&TextLine>, notes: &mut Vec<Note>| {
+            let numbered = run
+                .iter()
+                .filter(|l| l.text.chars().any(|c| c.is_ascii_digit()))
+                .count();
             if run.len() >= 3
+                && numbered >= 2
                 && let Some(first) = run.first()
             {
                 notes.push(Note {
@@ -458,9 +463,8 @@ impl Reader {
         };
         for item in items {
             match item {
-                Item::Line(l) if l.runs >= 3 && l.text.chars().any(|c| c.is_ascii_digit()) => {
-                    run.push(l);
-                }
+                // Lines set in three or more columns, a header among them.
+                Item::Line(l) if l.runs >= 3 => run.push(l),
                 _ => flush(&mut run, &mut self.notes),
             }
         }
