@@ -105,9 +105,15 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
     let encrypted = || bytes.windows(8).any(|w| w == b"/Encrypt");
     let options = LoadOptions {
         max_decompressed_size: Some(MAX_STREAM_BYTES),
+        filter: Some(loading::keep),
         ..LoadOptions::default()
     };
-    let doc = Document::load_mem_with_options(bytes, options).map_err(|e| match e {
+    loading::start();
+    let loaded = Document::load_mem_with_options(bytes, options);
+    if let Some(limit) = loading::finish() {
+        return Err(limit);
+    }
+    let doc = loaded.map_err(|e| match e {
         lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
             Error::TooLarge {
                 name: "MAX_STREAM_BYTES",
@@ -203,6 +209,126 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
         });
     }
     Ok(reader.finish())
+}
+
+/// Bounds on what lopdf keeps while it loads a file, before any page is
+/// read: object streams are inflated as they are met, each bounded by
+/// [`MAX_STREAM_BYTES`], so a small file could otherwise fill memory with
+/// objects. Each object lopdf keeps passes through [`loading::keep`], which
+/// counts it and its size; past [`MAX_PDF_OBJECTS`] objects or
+/// [`MAX_PDF_INFLATED_BYTES`] bytes the rest are dropped unkept, and the
+/// file is refused once loading ends.
+mod loading {
+    use std::cell::Cell;
+
+    use lopdf::Object;
+
+    use super::{MAX_PDF_INFLATED_BYTES, MAX_PDF_OBJECTS};
+    use crate::error::Error;
+
+    thread_local! {
+        /// (objects, bytes, the limit passed).
+        static KEPT: Cell<(usize, u64, Option<&'static str>)> = const { Cell::new((0, 0, None)) };
+    }
+
+    pub(super) fn start() {
+        KEPT.with(|k| k.set((0, 0, None)));
+    }
+
+    /// The limit that was passed while loading, if one was.
+    pub(super) fn finish() -> Option<Error> {
+        let (_, _, over) = KEPT.with(Cell::get);
+        start();
+        over.map(|name| Error::TooLarge {
+            name,
+            limit: if name == "MAX_PDF_OBJECTS" {
+                MAX_PDF_OBJECTS as u64
+            } else {
+                MAX_PDF_INFLATED_BYTES
+            },
+        })
+    }
+
+    /// lopdf's load filter: keeps an object while the totals allow.
+    pub(super) fn keep(id: (u32, u16), object: &mut Object) -> Option<((u32, u16), Object)> {
+        let (objects, bytes, over) = KEPT.with(Cell::get);
+        if over.is_some() {
+            return None;
+        }
+        let objects = objects + 1;
+        let bytes = bytes.saturating_add(size(object, 0));
+        let over = if objects > MAX_PDF_OBJECTS {
+            Some("MAX_PDF_OBJECTS")
+        } else if bytes > MAX_PDF_INFLATED_BYTES {
+            Some("MAX_PDF_INFLATED_BYTES")
+        } else {
+            None
+        };
+        KEPT.with(|k| k.set((objects, bytes, over)));
+        if over.is_some() {
+            return None;
+        }
+        // lopdf keeps the object it passed in when it read it directly
+        // from the file, and the one handed back when it took it out of an
+        // object stream. A stream is only ever the first kind (an object
+        // stream holds no streams), so its data is not copied.
+        match object {
+            Object::Stream(_) => Some((id, Object::Null)),
+            other => Some((id, other.clone())),
+        }
+    }
+
+    /// Bytes an object holds, roughly: its strings, names and stream data,
+    /// and a few bytes for every value.
+    fn size(object: &Object, depth: usize) -> u64 {
+        // lopdf's parser bounds nesting; this only guards the walk itself.
+        if depth > 256 {
+            return 0;
+        }
+        16 + match object {
+            Object::Name(n) => n.len() as u64,
+            Object::String(s, _) => s.len() as u64,
+            Object::Array(items) => items.iter().map(|o| size(o, depth + 1)).sum(),
+            Object::Dictionary(d) => d
+                .iter()
+                .map(|(k, v)| k.len() as u64 + size(v, depth + 1))
+                .sum(),
+            Object::Stream(s) => {
+                s.content.len() as u64
+                    + s.dict
+                        .iter()
+                        .map(|(k, v)| k.len() as u64 + size(v, depth + 1))
+                        .sum::<u64>()
+            }
+            _ => 0,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn objects_past_the_limits_are_dropped_and_the_file_refused() {
+            start();
+            for n in 0..MAX_PDF_OBJECTS {
+                assert!(keep((n as u32, 0), &mut Object::Null).is_some());
+            }
+            assert!(keep((0, 0), &mut Object::Integer(1)).is_none());
+            let err = finish().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("MAX_PDF_OBJECTS"), "{err}");
+            assert!(finish().is_none(), "the counts start again");
+
+            let mib = 1024 * 1024;
+            for n in 0..=(MAX_PDF_INFLATED_BYTES / mib) {
+                let mut big = Object::String(vec![b'x'; mib as usize - 64], Default::default());
+                let kept = keep((n as u32, 0), &mut big);
+                assert_eq!(kept.is_some(), n < MAX_PDF_INFLATED_BYTES / mib, "{n}");
+            }
+            let err = finish().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("MAX_PDF_INFLATED_BYTES"), "{err}");
+        }
+    }
 }
 
 fn encrypted_error() -> Error {
