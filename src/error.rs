@@ -111,6 +111,8 @@ fn invalid_summary(findings: &[Finding]) -> String {
         )
     } else if !findings.is_empty() && findings.iter().all(|f| f.kind == "write") {
         format!("the report cannot be written in this format ({problems}); nothing was written")
+    } else if !findings.is_empty() && findings.iter().all(|f| f.kind == "read") {
+        format!("no report could be read from the document ({problems})")
     } else {
         format!("the report does not match the schema ({problems})")
     }
