@@ -290,7 +290,12 @@ pub fn load_limited(
     })
 }
 
+/// A UTF-8 byte order mark, which Windows tools (Notepad, PowerShell's
+/// `Out-File`) put before JSON: it is skipped, as RFC 8259 allows a parser to.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
+    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let value: Value = crate::json::parse(bytes).map_err(|e| Error::Json {
         line: e.line(),
         column: e.column(),
@@ -538,5 +543,19 @@ mod tests {
         assert_eq!("XML".parse::<Format>(), Ok(Format::Xml));
         assert_eq!("pdf".parse::<Format>(), Ok(Format::Pdf));
         assert!("odt".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn json_and_xml_may_start_with_a_utf8_bom() {
+        let json = include_str!("../tests/fixtures/valid/hongze-2024.json");
+        let plain = load(json.as_bytes(), Format::Json).unwrap();
+        let with_bom = load(format!("\u{feff}{json}").as_bytes(), Format::Json).unwrap();
+        assert_eq!(with_bom.report, plain.report);
+        let mut xml = UTF8_BOM.to_vec();
+        xml.extend(plain.render(Format::Xml).unwrap());
+        assert_eq!(load(&xml, Format::Xml).unwrap().report, plain.report);
+        // One mark, at the start: a second one is not JSON.
+        let e = load(format!("\u{feff}\u{feff}{json}").as_bytes(), Format::Json).unwrap_err();
+        assert!(e.to_string().contains("line 1, column 1"), "{e}");
     }
 }

@@ -21,6 +21,8 @@ pub mod convert;
 pub mod doc;
 pub mod error;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod json;
 pub mod labels;
 pub mod layout;

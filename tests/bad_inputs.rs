@@ -541,6 +541,27 @@ fn corpus() -> Vec<Case> {
             2,
             "unknown entity &xxe;",
         ),
+        // Characters XML 1.0 does not allow: the part is not well-formed.
+        case(
+            "control-char-raw.docx",
+            docx_of(&document_after("", "ab\u{1}")),
+            2,
+            "word/document.xml line 1, column 147: U+0001 is not allowed in XML 1.0",
+        ),
+        case(
+            "control-char-reference.docx",
+            docx_of(&document_after("", "a&#1;")),
+            2,
+            "word/document.xml line 1, column 146: &#1; stands for U+0001",
+        ),
+        case(
+            "control-char-in-attribute.docx",
+            docx_of(&document(
+                "<w:p><w:pPr><w:pStyle w:val=\"\u{8}\"/></w:pPr><w:r><w:t>一、总体情况</w:t></w:r></w:p>",
+            )),
+            2,
+            "word/document.xml line 1, column 159: U+0008",
+        ),
         case(
             "deep-nesting.docx",
             docx_of(&document(&format!(
@@ -843,6 +864,25 @@ fn corpus() -> Vec<Case> {
                 seed_with("\"meta\": {", "\"meta\": {\"title\": \"a\\u0001b\","),
                 1,
                 "/meta/title",
+            )
+        },
+        // What a Word document cannot carry back is refused at its pointer.
+        Case {
+            to: "docx",
+            ..case(
+                "blank-title-to-docx.json",
+                seed_with("\"meta\": {", "\"meta\": {\"title\": \" \","),
+                1,
+                "/meta/title",
+            )
+        },
+        Case {
+            to: "docx",
+            ..case(
+                "text-cell-to-docx.json",
+                seed_with(NP, "\"natural_person\": \"见附件\""),
+                1,
+                "/sections/applications/table/new/natural_person",
             )
         },
         // HTML pages.

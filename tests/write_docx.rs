@@ -142,6 +142,39 @@ fn text_xml_cannot_hold_is_refused_with_its_pointer() {
     assert!(findings[0].message.contains("U+0001"));
 }
 
+#[test]
+fn cell_text_a_word_table_cannot_carry_is_refused_with_its_pointer() {
+    let base = fixture("hongze-2024.json");
+    let pointer = "/sections/applications/table/new/commercial";
+    // Each would read back as something else: a label, no space, a number.
+    for text in ["见附件", " 无", "３２"] {
+        let mut value = base.clone();
+        *value.pointer_mut(pointer).unwrap() = text.into();
+        let checked = load(&serde_json::to_vec(&value).unwrap(), Format::Json).unwrap();
+        for verify in [true, false] {
+            let options = WriteOptions {
+                no_verify: !verify,
+                ..WriteOptions::default()
+            };
+            let e = checked.write(Format::Docx, &options).unwrap_err();
+            let xxgk::Error::Invalid { findings } = &e else {
+                panic!("{text:?}: {e}")
+            };
+            assert_eq!(findings[0].rule, "docx_cell_text", "{text:?}");
+            assert_eq!(findings[0].pointer, pointer, "{text:?}");
+        }
+        // JSON and XML carry it.
+        assert!(checked.render(Format::Xml).is_ok(), "{text:?}");
+    }
+    // What a cell in a Word table holds reads back.
+    for text in ["/", "无", "6719.3835万元", "12 件"] {
+        let mut value = base.clone();
+        *value.pointer_mut(pointer).unwrap() = text.into();
+        let (want, got, _) = round_trip(&value);
+        assert_eq!(printable(&want), printable(&got), "{text:?}");
+    }
+}
+
 // ------------------------------------------------------------ generated
 
 /// Narrative text: CJK, XML's special characters, quotes, spaces and line
@@ -443,17 +476,20 @@ fn extra_rows_print_inside_their_groups_and_read_back() {
         first_difference(&want, &got).unwrap_or_default()
     );
 
-    // A row the reader would take for text after the table is caught by
-    // the read-back check, not written.
+    // A row the reader would take for text after the table (`100%` is not
+    // a value) is refused at its cell before anything is written.
     value["sections"]["applications"]["table"]["extra_rows"][1] =
         serde_json::json!({"after": "carried_forward", "label": "五、办结率", "values": ["100%"]});
     let checked = load(&serde_json::to_vec(&value).unwrap(), Format::Json).unwrap();
     let e = checked
         .write(Format::Docx, &WriteOptions::default())
         .unwrap_err();
-    assert!(
-        e.to_string()
-            .contains("/sections/applications/table/extra_rows/1: written"),
-        "{e}"
+    let xxgk::Error::Invalid { findings } = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(findings[0].rule, "docx_cell_text");
+    assert_eq!(
+        findings[0].pointer,
+        "/sections/applications/table/extra_rows/1/values/0"
     );
 }

@@ -32,6 +32,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::doc::{Block, Doc, DocMeta, Loc, Paragraph, Table, TableCell, push_line};
 use crate::error::Error;
+use crate::write::docx::xml_char;
 
 /// Most zip entries a document may have (Word writes a few dozen).
 pub const MAX_ZIP_ENTRIES: usize = 10_000;
@@ -250,7 +251,26 @@ fn part(
     let text = crate::read::decode_owned(bytes).map_err(|e| corrupt(name, &e.to_string()))?;
     // Every part is refused with a DOCTYPE, also those read only in part.
     refuse_doctype(name, &text)?;
+    refuse_illegal_chars(name, &text)?;
     Ok(Some(text))
+}
+
+/// A character XML 1.0 does not allow (a raw control character such as
+/// U+0001, U+FFFE) makes the part not well-formed: it is refused at its line
+/// and column, wherever it is, rather than carried into the text.
+fn refuse_illegal_chars(name: &str, text: &str) -> Result<(), Error> {
+    match text.char_indices().find(|&(_, c)| !xml_char(c)) {
+        Some((at, c)) => Err(xml_error(
+            name,
+            text,
+            at as u64,
+            format!(
+                "U+{:04X} is not allowed in XML 1.0: the part is not well-formed",
+                c as u32
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn refuse_doctype(name: &str, text: &str) -> Result<(), Error> {
@@ -339,12 +359,16 @@ fn check_cap(bytes: &[u8], cap: u64, limit: u64, name: &'static str) -> Result<(
     Ok(())
 }
 
-/// `line L, column C` of a byte offset.
+/// `line L, column C` of a byte offset (columns count characters).
 fn position(text: &str, offset: u64) -> String {
     let offset = (offset as usize).min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
     format!("line {line}, column {col}")
 }
 
@@ -535,6 +559,7 @@ fn named_style_levels(
         }
         if let Some(prefix) = prefix_utf8(&bytes) {
             refuse_doctype(NAME, prefix)?;
+            refuse_illegal_chars(NAME, prefix)?;
             if let Some(levels) = style_levels(prefix, ids(), false) {
                 budget.0 -= bytes.len() as u64;
                 return Ok(Some(levels));
@@ -546,6 +571,7 @@ fn named_style_levels(
     budget.0 -= bytes.len() as u64;
     let text = crate::read::decode_owned(bytes).map_err(|e| corrupt(NAME, &e.to_string()))?;
     refuse_doctype(NAME, &text)?;
+    refuse_illegal_chars(NAME, &text)?;
     Ok(style_levels(&text, ids(), true))
 }
 
@@ -769,8 +795,18 @@ impl Body {
                     if let Err(err) = r.resolve_char_ref() {
                         return Err(xml_error(PART, text, at, err));
                     }
-                    let c = ref_char(&r);
-                    match c {
+                    match ref_char(&r) {
+                        Some(c) if !xml_char(c) => {
+                            return Err(xml_error(
+                                PART,
+                                text,
+                                at,
+                                format!(
+                                    "&{}; stands for U+{:04X}, which XML 1.0 does not allow",
+                                    &*r, c as u32
+                                ),
+                            ));
+                        }
                         Some(c) => body.push_text(c.encode_utf8(&mut [0; 4])),
                         None => {
                             return Err(xml_error(

@@ -31,7 +31,7 @@ use serde_json::{Value, json};
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
 use crate::layout::SECTION_HEADINGS;
-use crate::model::{Edition, Report};
+use crate::model::{Cell, Edition, Report};
 use crate::write::grid;
 use crate::write::template::{Part, Template};
 
@@ -59,6 +59,8 @@ pub fn context(report: &Report) -> Result<Value, Error> {
     let mut value = serde_json::to_value(report)
         .map_err(|e| Error::Usage(format!("cannot serialise report: {e}")))?;
     check_xml_chars(&value, "a Word document")?;
+    check_cell_texts(&value)?;
+    check_texts(&value)?;
     let view = view(&value);
     if let Value::Object(m) = &mut value {
         m.insert("view".into(), view);
@@ -131,24 +133,126 @@ pub(crate) fn check_xml_chars(v: &Value, document: &str) -> Result<(), Error> {
         return Ok(());
     };
     let pointer: String = path.iter().rev().map(|s| format!("/{s}")).collect();
-    Err(Error::Invalid {
+    Err(refusal(
+        pointer,
+        "xml_char",
+        format!(
+            "U+{:04X} cannot be written in {document} (XML 1.0 has no such character)",
+            c as u32
+        ),
+    ))
+}
+
+/// Refuses a table cell whose text a reader would not give back as that
+/// cell: text that is not a value (`见附件` reads as a row label), or that
+/// reads as another value (` 无` loses its space, `３２` reads as the number 32). The cells a
+/// Word document carries are blanks, numbers, placeholders (`/`, `—`, `无`)
+/// and numbers with their unit (`6719.3835万元`).
+pub(crate) fn check_cell_texts(v: &Value) -> Result<(), Error> {
+    fn find(v: &Value, at: &mut String) -> Option<String> {
+        match v {
+            Value::String(s) => {
+                let kept =
+                    Cell::looks_like_value(s) && Cell::from_written(s) == Cell::Text(s.clone());
+                (!kept).then(|| s.clone())
+            }
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .find_map(|(i, x)| nested(at, &i.to_string(), |at| find(x, at))),
+            Value::Object(m) => m
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "edition" | "label" | "after" | "block"))
+                .find_map(|(k, x)| nested(at, k, |at| find(x, at))),
+            _ => None,
+        }
+    }
+    fn nested(
+        at: &mut String,
+        key: &str,
+        f: impl FnOnce(&mut String) -> Option<String>,
+    ) -> Option<String> {
+        let len = at.len();
+        at.push('/');
+        at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        let found = f(at);
+        if found.is_none() {
+            at.truncate(len);
+        }
+        found
+    }
+    let Some(sections) = v.get("sections").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    for (name, section) in sections {
+        let Some(table) = section.get("table") else {
+            continue;
+        };
+        let mut at = format!("/sections/{name}/table");
+        if let Some(text) = find(table, &mut at) {
+            return Err(refusal(
+                at,
+                "docx_cell_text",
+                format!(
+                    "the cell text {text:?} cannot be written in a Word document: it would not read back as this cell (a cell holds a number, a number with its unit, or a placeholder such as / or 无)"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a title or a section heading a reader would not give back: a
+/// title with whitespace at either end (a printed paragraph has none), a
+/// heading that does not read as the heading of its own section.
+pub(crate) fn check_texts(v: &Value) -> Result<(), Error> {
+    if let Some(title) = v.pointer("/meta/title").and_then(Value::as_str)
+        && (title.trim() != title || title.is_empty())
+    {
+        return Err(refusal(
+            "/meta/title".into(),
+            "docx_text",
+            format!(
+                "the title {title:?} cannot be written in a Word document: a printed title has no whitespace at its ends"
+            ),
+        ));
+    }
+    for (i, key) in SECTION_KEYS.iter().enumerate() {
+        let pointer = format!("/sections/{key}/heading");
+        let Some(heading) = v.pointer(&pointer).and_then(Value::as_str) else {
+            continue;
+        };
+        if heading.trim() != heading || crate::recognize::section_index(heading) != Some(i) {
+            return Err(refusal(
+                pointer,
+                "docx_text",
+                format!(
+                    "the heading {heading:?} cannot be written in a Word document: it would not read back as the heading of this section (such as {})",
+                    SECTION_HEADINGS[i]
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A write error at a pointer: nothing is written.
+fn refusal(pointer: String, rule: &str, message: String) -> Error {
+    Error::Invalid {
         findings: vec![Finding {
             kind: "write",
-            rule: "xml_char".into(),
+            rule: rule.into(),
             severity: Severity::Error,
             status: None,
             pointer,
             cells: Vec::new(),
             place: None,
             values: None,
-            message: format!(
-                "U+{:04X} cannot be written in {document} (XML 1.0 has no such character)",
-                c as u32
-            ),
+            message,
             rule_text: None,
             source: None,
         }],
-    })
+    }
 }
 
 /// `{{lines text}}`: text as runs' content, each line break a `<w:br/>`,

@@ -528,6 +528,7 @@ pub fn fill(
     let data = serde_json::to_value(report)
         .map_err(|e| Error::Usage(format!("cannot serialise report: {e}")))?;
     crate::write::docx::check_xml_chars(&data, "a Word document")?;
+    crate::write::docx::check_cell_texts(&data)?;
     let doc = crate::read::docx::read(form)?;
     let recognized = recognize::recognize(&doc, &Hints::default());
     let form_value = serde_json::to_value(&recognized.report)
