@@ -108,8 +108,9 @@ fn assert_worded(e: &Error) {
 
 /// Strings chosen by the fuzzer, put into a valid report's narrative
 /// blocks, headings, metadata and cells; the report is written as DOCX. It
-/// is refused (the schema, a character XML cannot hold) or it reads back to
-/// the same report.
+/// is refused at a pointer (by the schema, for a character XML cannot hold,
+/// for cell text, a title or a heading a Word document cannot carry back)
+/// or it reads back to the same report.
 ///
 /// The input is pieces separated by `0xFF` (a byte UTF-8 never uses); each
 /// piece's first byte picks a place, the rest is the string.
@@ -131,7 +132,7 @@ pub fn render_read(data: &[u8]) {
             *slot = Value::String(s);
         }
     }
-    let report: Report = match serde_json::from_value(value.clone()) {
+    let report: Report = match serde_json::from_value(value) {
         Ok(r) => r,
         // A string where the model wants something else (a date).
         Err(_) => return,
