@@ -260,19 +260,13 @@ pub fn load_limited(
         && s.other.is_none()
     {
         return Err(Error::Invalid {
-            findings: vec![Finding {
-                kind: "read",
-                rule: "not_a_report".into(),
-                severity: Severity::Error,
-                status: None,
-                pointer: String::new(),
-                cells: Vec::new(),
-                place: None,
-                values: None,
-                message: "no part of an annual report was found: none of the six section headings (一、总体情况 …) and none of the three tables".into(),
-                rule_text: None,
-                source: None,
-            }],
+            findings: vec![Finding::new(
+                "read",
+                "not_a_report",
+                Severity::Error,
+                "",
+                "no part of an annual report was found: none of the six section headings (一、总体情况 …) and none of the three tables",
+            )],
         });
     }
     let sources = Sources {

@@ -83,6 +83,30 @@ pub struct RuleText {
 }
 
 impl Finding {
+    /// A finding at a pointer with nothing else to it: no place in the
+    /// tables, no cells, no equation, no source. Set those fields after.
+    pub fn new(
+        kind: &'static str,
+        rule: impl Into<String>,
+        severity: Severity,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            kind,
+            rule: rule.into(),
+            severity,
+            status: None,
+            pointer: pointer.into(),
+            cells: Vec::new(),
+            place: None,
+            values: None,
+            message: message.into(),
+            rule_text: None,
+            source: None,
+        }
+    }
+
     /// Counts towards exit code 1 (with `strict`, warnings do too).
     pub fn fails(&self, strict: bool) -> bool {
         match self.severity {

@@ -61,17 +61,8 @@ pub fn check(instance: &Value) -> Vec<Finding> {
 /// A schema error at a pointer, placed in the tables by its labels.
 pub(crate) fn finding(instance: &Value, pointer: String, rule: &str, message: String) -> Finding {
     Finding {
-        kind: "schema",
-        rule: rule.to_owned(),
-        severity: Severity::Error,
-        status: None,
         place: layout::locate(&pointer, instance),
-        pointer,
-        cells: Vec::new(),
-        values: None,
-        message,
-        rule_text: None,
-        source: None,
+        ..Finding::new("schema", rule, Severity::Error, pointer, message)
     }
 }
 

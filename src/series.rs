@@ -324,19 +324,7 @@ fn series_note(
 ) -> SeriesFinding {
     SeriesFinding {
         file: file.to_owned(),
-        finding: Finding {
-            kind: "series",
-            rule: rule.to_owned(),
-            severity,
-            status: None,
-            pointer: pointer.to_owned(),
-            cells: Vec::new(),
-            place: None,
-            values: None,
-            message,
-            rule_text: None,
-            source: None,
-        },
+        finding: Finding::new("series", rule, severity, pointer, message),
         agency: agency.map(str::to_owned),
         year,
         previous: None,

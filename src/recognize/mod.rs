@@ -511,17 +511,9 @@ fn first_loc(t: &Table) -> Loc {
 /// A warning about the reading itself.
 pub(crate) fn read_warning(code: &str, place: Option<Place>, loc: Loc, message: String) -> Finding {
     Finding {
-        kind: "read",
-        rule: code.to_owned(),
-        severity: Severity::Warning,
-        status: None,
-        pointer: String::new(),
-        cells: Vec::new(),
         place,
-        values: None,
-        message,
-        rule_text: None,
         source: (loc != Loc::Unknown).then(|| loc.to_string()),
+        ..Finding::new("read", code, Severity::Warning, "", message)
     }
 }
 

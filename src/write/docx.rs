@@ -239,19 +239,13 @@ pub(crate) fn check_texts(v: &Value) -> Result<(), Error> {
 /// A write error at a pointer: nothing is written.
 fn refusal(pointer: String, rule: &str, message: String) -> Error {
     Error::Invalid {
-        findings: vec![Finding {
-            kind: "write",
-            rule: rule.into(),
-            severity: Severity::Error,
-            status: None,
+        findings: vec![Finding::new(
+            "write",
+            rule,
+            Severity::Error,
             pointer,
-            cells: Vec::new(),
-            place: None,
-            values: None,
             message,
-            rule_text: None,
-            source: None,
-        }],
+        )],
     }
 }
 
@@ -472,23 +466,19 @@ fn edition_warnings(value: &Value, t: &Template) -> Vec<Finding> {
     editions(value)
         .into_iter()
         .filter(|(_, e)| *e != edition)
-        .map(|(place, e)| Finding {
-            kind: "write",
-            rule: "edition".into(),
-            severity: Severity::Warning,
-            status: None,
-            pointer: String::new(),
-            cells: Vec::new(),
-            place: None,
-            values: None,
-            message: format!(
-                "{place} follows the {} edition; it is printed in that edition's official layout, in template {} ({} edition)",
-                e.as_str(),
-                t.name,
-                edition.as_str()
-            ),
-            rule_text: None,
-            source: None,
+        .map(|(place, e)| {
+            Finding::new(
+                "write",
+                "edition",
+                Severity::Warning,
+                "",
+                format!(
+                    "{place} follows the {} edition; it is printed in that edition's official layout, in template {} ({} edition)",
+                    e.as_str(),
+                    t.name,
+                    edition.as_str()
+                ),
+            )
         })
         .collect()
 }

@@ -413,17 +413,8 @@ fn block_paragraph(sample: &ParaSpan, b: &Block) -> String {
 
 fn problem(message: String, place: Option<layout::Place>, pointer: String) -> Finding {
     Finding {
-        kind: "fill",
-        rule: "form".into(),
-        severity: Severity::Error,
-        status: None,
-        pointer,
-        cells: Vec::new(),
         place,
-        values: None,
-        message,
-        rule_text: None,
-        source: None,
+        ..Finding::new("fill", "form", Severity::Error, pointer, message)
     }
 }
 

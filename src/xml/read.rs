@@ -241,17 +241,9 @@ impl<'t> Parser<'t> {
                 .problems
                 .into_iter()
                 .map(|(pointer, place, message)| Finding {
-                    kind: "schema",
-                    rule: "xml".into(),
-                    severity: Severity::Error,
-                    status: None,
                     place: crate::layout::locate(&pointer, &root),
-                    pointer,
-                    cells: Vec::new(),
-                    values: None,
-                    message,
-                    rule_text: None,
                     source: Some(place),
+                    ..Finding::new("schema", "xml", Severity::Error, pointer, message)
                 })
                 .collect();
             return Err(Error::Invalid { findings });
