@@ -226,9 +226,12 @@ mod loading {
     use super::{MAX_PDF_INFLATED_BYTES, MAX_PDF_OBJECTS};
     use crate::error::Error;
 
+    /// A limit passed: its name and value.
+    type Passed = Option<(&'static str, u64)>;
+
     thread_local! {
         /// (objects, bytes, the limit passed).
-        static KEPT: Cell<(usize, u64, Option<&'static str>)> = const { Cell::new((0, 0, None)) };
+        static KEPT: Cell<(usize, u64, Passed)> = const { Cell::new((0, 0, None)) };
     }
 
     pub(super) fn start() {
@@ -239,14 +242,7 @@ mod loading {
     pub(super) fn finish() -> Option<Error> {
         let (_, _, over) = KEPT.with(Cell::get);
         start();
-        over.map(|name| Error::TooLarge {
-            name,
-            limit: if name == "MAX_PDF_OBJECTS" {
-                MAX_PDF_OBJECTS as u64
-            } else {
-                MAX_PDF_INFLATED_BYTES
-            },
-        })
+        over.map(|(name, limit)| Error::TooLarge { name, limit })
     }
 
     /// lopdf's load filter: keeps an object while the totals allow.
@@ -258,9 +254,9 @@ mod loading {
         let objects = objects + 1;
         let bytes = bytes.saturating_add(size(object, 0));
         let over = if objects > MAX_PDF_OBJECTS {
-            Some("MAX_PDF_OBJECTS")
+            Some(("MAX_PDF_OBJECTS", MAX_PDF_OBJECTS as u64))
         } else if bytes > MAX_PDF_INFLATED_BYTES {
-            Some("MAX_PDF_INFLATED_BYTES")
+            Some(("MAX_PDF_INFLATED_BYTES", MAX_PDF_INFLATED_BYTES))
         } else {
             None
         };
@@ -604,13 +600,7 @@ impl Reader {
 /// form's `第二十条第（一）项` over its table, left of the text) do not move
 /// the margin.
 fn margins(items: &[Item]) -> (f32, f32) {
-    let all: Vec<&TextLine> = items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Line(l) => Some(l),
-            Item::Table(_) => None,
-        })
-        .collect();
+    let all: Vec<&TextLine> = outside_tables(items).collect();
     let widest = all.iter().map(|l| l.x1 - l.x0).fold(0.0f32, f32::max);
     let long: Vec<&TextLine> = all
         .iter()
@@ -637,18 +627,20 @@ fn margins(items: &[Item]) -> (f32, f32) {
     )
 }
 
+/// The lines of text outside tables.
+fn outside_tables(items: &[Item]) -> impl Iterator<Item = &TextLine> {
+    items.iter().filter_map(|i| match i {
+        Item::Line(l) => Some(l),
+        Item::Table(_) => None,
+    })
+}
+
 /// The usual space between one line of text and the next on a page: the
 /// median of the gaps between consecutive lines outside tables. Documents
 /// set with wide fixed line spacing (a form's 31.2 pt lines of 12 pt text)
 /// have gaps wider than any rule of thumb in font sizes.
 fn leading(items: &[Item]) -> f32 {
-    let lines: Vec<&TextLine> = items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Line(l) => Some(l),
-            Item::Table(_) => None,
-        })
-        .collect();
+    let lines: Vec<&TextLine> = outside_tables(items).collect();
     let mut gaps: Vec<f32> = lines
         .windows(2)
         .filter(|w| w[0].page == w[1].page)
