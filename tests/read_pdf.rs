@@ -5,17 +5,12 @@
 mod common;
 
 use std::fs;
-use std::path::PathBuf;
 
 use lopdf::dictionary;
 use serde_json::Value;
 use xxgk::convert::{Hints, load_with};
 use xxgk::doc::{Block, Doc};
 use xxgk::{Checked, Error, Format, Severity};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The published PDFs: path from the repository root, golden report, and
 /// golden tables.
@@ -38,7 +33,7 @@ const PDFS: [(&str, &str, &str); 3] = [
 ];
 
 fn bytes(rel: &str) -> Vec<u8> {
-    fs::read(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    fs::read(common::root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 fn doc(rel: &str) -> Doc {
@@ -87,7 +82,7 @@ fn tables(doc: &Doc) -> Vec<Vec<String>> {
 
 /// A golden tables file: tables separated by `== 表N` lines.
 fn golden_tables(name: &str) -> Vec<Vec<String>> {
-    let text = fs::read_to_string(root().join("tests/fixtures/pdf").join(name)).unwrap();
+    let text = fs::read_to_string(common::root().join("tests/fixtures/pdf").join(name)).unwrap();
     let mut out: Vec<Vec<String>> = Vec::new();
     for line in text.lines() {
         if line.starts_with("== ") {
@@ -138,7 +133,8 @@ fn three_published_pdfs_read_to_their_golden_reports() {
     for (rel, golden, _) in PDFS {
         let checked = load(rel);
         let got = serde_json::to_value(&checked.report).unwrap();
-        let text = fs::read_to_string(root().join("tests/fixtures/valid").join(golden)).unwrap();
+        let text =
+            fs::read_to_string(common::root().join("tests/fixtures/valid").join(golden)).unwrap();
         let want: Value = serde_json::from_str(&text).unwrap();
         common::assert_same(rel, got, want);
     }
@@ -503,7 +499,7 @@ fn the_cli_validates_converts_and_walks_folders_of_pdfs() {
     // hzq2023 breaks R4.1 and R4.3 as printed: exit 1, pointing into the PDF.
     let out = xxgk()
         .arg("validate")
-        .arg(root().join(PDFS[0].0))
+        .arg(common::root().join(PDFS[0].0))
         .assert()
         .code(1);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
@@ -514,7 +510,7 @@ fn the_cli_validates_converts_and_walks_folders_of_pdfs() {
     // szfgs is consistent; its inferred page-break merge is a warning.
     let out = xxgk()
         .arg("validate")
-        .arg(root().join(PDFS[2].0))
+        .arg(common::root().join(PDFS[2].0))
         .assert()
         .code(0);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
@@ -523,8 +519,8 @@ fn the_cli_validates_converts_and_walks_folders_of_pdfs() {
     let dir = tempfile::tempdir().unwrap();
     let (inputs, outputs) = (dir.path().join("in"), dir.path().join("out"));
     fs::create_dir_all(inputs.join("sub")).unwrap();
-    fs::copy(root().join(PDFS[1].0), inputs.join("a.pdf")).unwrap();
-    fs::copy(root().join(PDFS[2].0), inputs.join("sub/b.PDF")).unwrap();
+    fs::copy(common::root().join(PDFS[1].0), inputs.join("a.pdf")).unwrap();
+    fs::copy(common::root().join(PDFS[2].0), inputs.join("sub/b.PDF")).unwrap();
     xxgk()
         .arg("convert")
         .arg(&inputs)

@@ -157,40 +157,14 @@ fn owned(grid: &Grid) -> Vec<Vec<(String, u32, u32)>> {
 /// grid lines it was drawn with (the reader keeps only boundaries that
 /// some cell starts at).
 fn compact(grid: &[Vec<(String, u32, u32)>]) -> Vec<Vec<(String, u32, u32)>> {
-    let mut taken: Vec<Vec<bool>> = Vec::new();
-    let mut placed: Vec<(usize, usize, usize, String, u32)> = Vec::new();
-    for (r, row) in grid.iter().enumerate() {
-        let mut c = 0;
-        for (text, rs, cs) in row {
-            while taken
-                .get(r)
-                .and_then(|t| t.get(c))
-                .copied()
-                .unwrap_or(false)
-            {
-                c += 1;
-            }
-            for rr in r..r + *rs as usize {
-                if taken.len() <= rr {
-                    taken.resize(rr + 1, Vec::new());
-                }
-                let t = &mut taken[rr];
-                if t.len() < c + *cs as usize {
-                    t.resize(c + *cs as usize, false);
-                }
-                t[c..c + *cs as usize].fill(true);
-            }
-            placed.push((r, c, c + *cs as usize, text.clone(), *rs));
-            c += *cs as usize;
-        }
-    }
+    let placed = pdf_synth::place(grid);
     let mut starts: Vec<usize> = placed.iter().map(|p| p.1).collect();
     starts.sort_unstable();
     starts.dedup();
     let mut out: Vec<Vec<(String, u32, u32)>> = vec![Vec::new(); grid.len()];
-    for (r, c0, c1, text, rs) in placed {
-        let span = starts.iter().filter(|s| (c0..c1).contains(s)).count();
-        out[r].push((text, rs, span as u32));
+    for (r, c0, rs, cs, text) in placed {
+        let span = starts.iter().filter(|s| (c0..c0 + cs).contains(s)).count();
+        out[r].push((text, rs as u32, span as u32));
     }
     out
 }

@@ -275,13 +275,14 @@ pub fn texts(grid: &Grid) -> Vec<&'static str> {
 
 /// Each cell of a grid with its place: (row, column, rowspan, colspan, text),
 /// from an occupancy walk as HTML places `rowspan`/`colspan` cells.
-pub fn place(grid: &Grid) -> Vec<(usize, usize, usize, usize, &'static str)> {
+/// Works on any grid of (text, rowspan, colspan), a reader's as well.
+pub fn place<S: Clone>(grid: &[Vec<(S, u32, u32)>]) -> Vec<(usize, usize, usize, usize, S)> {
     let mut taken: Vec<Vec<bool>> = Vec::new();
     let mut out = Vec::new();
     for (r, row) in grid.iter().enumerate() {
         let mut c = 0;
-        for &(text, rs, cs) in row {
-            let (rs, cs) = (rs as usize, cs as usize);
+        for (text, rs, cs) in row {
+            let (rs, cs) = (*rs as usize, *cs as usize);
             while taken
                 .get(r)
                 .and_then(|t| t.get(c))
@@ -302,7 +303,7 @@ pub fn place(grid: &Grid) -> Vec<(usize, usize, usize, usize, &'static str)> {
                     *slot = true;
                 }
             }
-            out.push((r, c, rs, cs, text));
+            out.push((r, c, rs, cs, text.clone()));
             c += cs;
         }
     }
