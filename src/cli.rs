@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use xxgk::batch::Job;
-use xxgk::convert::{Checked, Hints, MAX_INPUT_BYTES};
+use xxgk::convert::{Checked, Hints, MAX_INPUT_BYTES, Verdict};
 use xxgk::finding::Status;
 use xxgk::write::template::{self, Template};
 
@@ -215,6 +215,13 @@ impl Input<'_> {
         xxgk::convert::load_limited(&bytes, format, &self.hints(base), limit)
     }
 
+    /// [`Input::load`], keeping only what validation found.
+    fn verify(&self, from: Option<Format>, limit: u64) -> Result<Verdict, Error> {
+        let format = self.format(from)?;
+        let bytes = self.read(limit)?;
+        xxgk::convert::verify(&bytes, format, &self.hints(&Hints::default()), limit)
+    }
+
     /// Reads the whole input, refusing more than `limit` bytes without
     /// reading past the limit.
     fn read(&self, limit: u64) -> Result<Vec<u8>, Error> {
@@ -351,9 +358,13 @@ fn json_findings(findings: &[Finding]) -> serde_json::Value {
 /// The editions a report's tables follow, for the `--report` file.
 fn editions(report: &xxgk::Report) -> serde_json::Value {
     let value = serde_json::to_value(report).unwrap_or_default();
-    let map: serde_json::Map<String, serde_json::Value> = xxgk::write::docx::editions(&value)
-        .into_iter()
-        .map(|(place, e)| (place, e.as_str().into()))
+    editions_map(&xxgk::write::docx::editions(&value))
+}
+
+fn editions_map(editions: &[(String, xxgk::model::Edition)]) -> serde_json::Value {
+    let map: serde_json::Map<String, serde_json::Value> = editions
+        .iter()
+        .map(|(place, e)| (place.clone(), e.as_str().into()))
         .collect();
     map.into()
 }
@@ -422,7 +433,7 @@ fn validate(
         let mut o = Outcome::new(want_record);
         let input = Input { path: &job.path };
         let name = input.name();
-        match input.load(from, &Hints::default(), batch.max_input_bytes) {
+        match input.verify(from, batch.max_input_bytes) {
             Ok(checked) => {
                 printer.findings(&name, &checked.findings, &mut o);
                 let failed = checked.findings.iter().any(|f| f.fails(strict));
@@ -449,7 +460,7 @@ fn validate(
                 o.note("status", || status.into());
                 let code = o.code;
                 o.note("exit", || code.into());
-                o.note("editions", || editions(&checked.report));
+                o.note("editions", || editions_map(&checked.editions));
                 o.note("findings", || json_findings(&checked.findings));
             }
             Err(e) => printer.error(&name, &e, &mut o),

@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::doc::Loc;
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
-use crate::model::{Report, SourceFormat};
+use crate::model::{Edition, Report, SourceFormat};
 pub use crate::recognize::Hints;
 use crate::write::template::Template;
 use crate::{read, recognize, rules, schema, write};
@@ -226,15 +226,76 @@ pub fn load_limited(
     hints: &Hints,
     max_input_bytes: u64,
 ) -> Result<Checked, Error> {
+    check_size(bytes, max_input_bytes)?;
+    match format {
+        Format::Json => {
+            let (value, text) = parse_json(bytes)?;
+            load_value(value, Some(text))
+        }
+        Format::Xml => load_xml(bytes),
+        _ => Ok(load_doc(bytes, format, hints)?.0),
+    }
+}
+
+/// What validating an input found, without the report itself.
+#[derive(Debug)]
+pub struct Verdict {
+    /// As [`Checked::findings`].
+    pub findings: Vec<Finding>,
+    /// The edition each table or block follows, by its title.
+    pub editions: Vec<(String, Edition)>,
+}
+
+/// Validates an input as [`load_limited`] does, and finds what it finds,
+/// but keeps only the findings: a JSON or XML report is checked as its
+/// JSON value, and the typed report is not built. Whatever this accepts,
+/// [`load_limited`] accepts, with the same findings.
+pub fn verify(
+    bytes: &[u8],
+    format: Format,
+    hints: &Hints,
+    max_input_bytes: u64,
+) -> Result<Verdict, Error> {
+    check_size(bytes, max_input_bytes)?;
+    let (findings, value) = match format {
+        Format::Json => {
+            let (value, _) = parse_json(bytes)?;
+            (check_value(&value)?, value)
+        }
+        Format::Xml => {
+            let (value, places) = crate::xml::read(bytes)?;
+            let mut findings = check_value(&value).map_err(|e| places.attach_to_error(e))?;
+            places.attach(&mut findings);
+            (findings, value)
+        }
+        _ => {
+            let (checked, value) = load_doc(bytes, format, hints)?;
+            (checked.findings, value)
+        }
+    };
+    Ok(Verdict {
+        findings,
+        editions: write::docx::editions(&value),
+    })
+}
+
+fn check_size(bytes: &[u8], max_input_bytes: u64) -> Result<(), Error> {
     if bytes.len() as u64 > max_input_bytes {
         return Err(Error::TooLarge {
             name: "MAX_INPUT_BYTES",
             limit: max_input_bytes,
         });
     }
+    Ok(())
+}
+
+/// Reads a document (DOCX, HTML, text, PDF), recognizes the report in it
+/// and validates that; the report's JSON value comes back beside it.
+fn load_doc(bytes: &[u8], format: Format, hints: &Hints) -> Result<(Checked, Value), Error> {
     let doc = match format {
-        Format::Json => return load_json(bytes),
-        Format::Xml => return load_xml(bytes),
+        Format::Json | Format::Xml => {
+            return Err(Error::Usage(format!("{format} is not a document format")));
+        }
         Format::Text => read::text::read(bytes)?,
         Format::Docx => read::docx::read(bytes)?,
         Format::Html => read::html::read(bytes)?,
@@ -274,57 +335,78 @@ pub fn load_limited(
         written: BTreeMap::new(),
     };
     let mut findings = recognized.findings;
-    let mut rule_findings = validate(&recognized.report)?;
+    let (mut rule_findings, value) = validate_value(&recognized.report)?;
     attach_sources(&mut rule_findings, &sources);
     findings.extend(rule_findings);
-    Ok(Checked {
+    let checked = Checked {
         report: recognized.report,
         findings,
         sources,
-    })
+    };
+    Ok((checked, value))
 }
 
 /// A UTF-8 byte order mark, which Windows tools (Notepad, PowerShell's
 /// `Out-File`) put before JSON: it is skipped, as RFC 8259 allows a parser to.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn load_json(bytes: &[u8]) -> Result<Checked, Error> {
+/// Parses a JSON report strictly; hands back the text parsed, without its
+/// byte order mark.
+fn parse_json(bytes: &[u8]) -> Result<(Value, &[u8]), Error> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let value: Value = crate::json::parse(bytes).map_err(|e| Error::Json {
         line: e.line(),
         column: e.column(),
         message: strip_position(&e.to_string()),
     })?;
-    load_value(value, Some(bytes))
+    Ok((value, bytes))
 }
 
 /// An XML report is its JSON value in other clothes: the same checks, with
 /// every finding placed at its element.
 fn load_xml(bytes: &[u8]) -> Result<Checked, Error> {
     let (value, places) = crate::xml::read(bytes)?;
-    let mut checked = load_value(value, None).map_err(|mut e| {
-        if let Error::Invalid { findings } = &mut e {
-            places.attach(findings);
-        }
-        e
-    })?;
+    let mut checked = load_value(value, None).map_err(|e| places.attach_to_error(e))?;
     places.attach(&mut checked.findings);
     Ok(checked)
 }
 
-/// Checks a report's JSON value and builds the model from `text`, the JSON
-/// it was parsed from, when there is one.
-fn load_value(value: Value, text: Option<&[u8]>) -> Result<Checked, Error> {
-    let schema_errors = schema::check(&value);
+/// A report's JSON value checked: the schema (any error refuses it), then
+/// the rules, each finding pointed at the source the report's own
+/// `sources` gives for its first cell.
+fn check_value(value: &Value) -> Result<Vec<Finding>, Error> {
+    let schema_errors = schema::check(value);
     if !schema_errors.is_empty() {
         return Err(Error::Invalid {
             findings: schema_errors,
         });
     }
+    let mut findings = rules::check(value);
+    if let Some(Value::Object(written)) = value.get("sources")
+        && !findings.is_empty()
+    {
+        let sources = Sources {
+            read: BTreeMap::new(),
+            written: written
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect(),
+        };
+        attach_sources(&mut findings, &sources);
+    }
+    Ok(findings)
+}
+
+/// Checks a report's JSON value and builds the model from `text`, the JSON
+/// it was parsed from, when there is one.
+fn load_value(value: Value, text: Option<&[u8]>) -> Result<Checked, Error> {
+    let findings = check_value(&value)?;
     // From the text, not from the value: a value hands a number to the
     // model as an i64 where it can (`-0` would become `0`), the text hands
     // over its written digits. The plain deserializer first; only when it
-    // fails is it run again, tracking its path, to say where.
+    // fails is it run again, tracking its path, to say where. (The schema
+    // check refuses every number the model cannot keep, so that this does
+    // not fail on a report the check accepted.)
     let owned;
     let text = match text {
         Some(t) => t,
@@ -350,12 +432,10 @@ fn load_value(value: Value, text: Option<&[u8]>) -> Result<Checked, Error> {
             )],
         }
     })?;
-    let mut findings = rules::check(&value);
     let sources = Sources {
         read: BTreeMap::new(),
         written: report.sources.clone(),
     };
-    attach_sources(&mut findings, &sources);
     Ok(Checked {
         report,
         findings,
@@ -366,6 +446,11 @@ fn load_value(value: Value, text: Option<&[u8]>) -> Result<Checked, Error> {
 /// Validates a report that was built in memory (by a reader, or by a
 /// program): schema, then rules.
 pub fn validate(report: &Report) -> Result<Vec<Finding>, Error> {
+    Ok(validate_value(report)?.0)
+}
+
+/// [`validate`], handing back the report's JSON value as well.
+fn validate_value(report: &Report) -> Result<(Vec<Finding>, Value), Error> {
     let value = to_value(report)?;
     let schema_errors = schema::check(&value);
     if !schema_errors.is_empty() {
@@ -373,7 +458,7 @@ pub fn validate(report: &Report) -> Result<Vec<Finding>, Error> {
             findings: schema_errors,
         });
     }
-    Ok(rules::check(&value))
+    Ok((rules::check(&value), value))
 }
 
 /// Writes a report in a format. The output is checked against the schema

@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use crate::convert::{Format, load};
+use crate::convert::{Checked, Format, Hints, MAX_INPUT_BYTES, load, verify};
 use crate::error::Error;
 use crate::model::Report;
 use crate::write;
@@ -62,7 +62,11 @@ pub fn text(data: &[u8]) {
 /// Bytes read as `format`: an error in words, or a report that writes as
 /// JSON and as XML, each loading back to the same report.
 fn reader(data: &[u8], format: Format) {
-    let checked = match load(data, format) {
+    let loaded = load(data, format);
+    if matches!(format, Format::Json | Format::Xml) {
+        same_verdict(data, format, &loaded);
+    }
+    let checked = match loaded {
         Ok(checked) => checked,
         Err(e) => {
             assert_worded(&e);
@@ -88,6 +92,26 @@ fn reader(data: &[u8], format: Format) {
             let at = write::docx::first_difference(&checked.report, &back.report);
             panic!("the {out} written from a {format} report loads back different: {at:?}");
         }
+    }
+}
+
+/// [`verify`] checks a JSON or XML report without building the typed
+/// report; it must accept exactly what [`load`] accepts, with the same
+/// findings, and refuse the rest with the same error.
+fn same_verdict(data: &[u8], format: Format, loaded: &Result<Checked, Error>) {
+    let verdict = verify(data, format, &Hints::default(), MAX_INPUT_BYTES);
+    match (loaded, &verdict) {
+        (Ok(checked), Ok(verdict)) => assert_eq!(
+            checked.findings, verdict.findings,
+            "validating a {format} report finds other findings than loading it"
+        ),
+        (Err(a), Err(b)) => assert_eq!(
+            format!("{a:?}"),
+            format!("{b:?}"),
+            "validating a {format} report refuses it otherwise than loading it"
+        ),
+        (Ok(_), Err(e)) => panic!("a {format} report that loads is refused by validation: {e}"),
+        (Err(e), Ok(_)) => panic!("a {format} report that validation accepts does not load: {e}"),
     }
 }
 

@@ -37,7 +37,7 @@ pub mod table;
 pub mod write;
 pub mod xml;
 
-pub use convert::{Checked, Format, load, render, validate};
+pub use convert::{Checked, Format, Verdict, load, render, validate, verify};
 pub use error::Error;
 pub use finding::{Finding, Severity, Status};
 pub use model::Report;

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::finding::{Finding, Severity};
 use crate::layout;
+use crate::model::{Decimal, MAX_NUMBER_CHARS};
 
 /// The schema's text, exactly as shipped.
 pub const SCHEMA_JSON: &str = include_str!("../schemas/annual-report.schema.json");
@@ -69,8 +70,10 @@ pub(crate) fn finding(instance: &Value, pointer: String, rule: &str, message: St
 /// Numbers the schema's types let through but the model cannot hold as
 /// what they stand for: a count written with a point or an exponent (JSON
 /// Schema calls `3.0` an integer; a count keeps its written digits, so it
-/// would stay `3.0` and could not be added up), and a whole number past 64
-/// bits anywhere. Refused at their pointers, never changed.
+/// would stay `3.0` and could not be added up), a whole number past 64
+/// bits anywhere, and an amount that is not plain decimal notation of at
+/// most [`MAX_NUMBER_CHARS`] characters (`1e5`). Refused at their pointers,
+/// never changed.
 fn inexact(instance: &Value) -> Vec<Finding> {
     fn plainly_whole(text: &str) -> bool {
         text.len() <= 18 && !text.contains(['.', 'e', 'E'])
@@ -100,7 +103,8 @@ fn inexact(instance: &Value) -> Vec<Finding> {
                 let what = match (fractional, decimals_allowed) {
                     (false, _) => "maximum",
                     (true, false) => "integer",
-                    (true, true) => return,
+                    (true, true) if Decimal::parse(text).is_some() => return,
+                    (true, true) => "value",
                 };
                 let pointer = path
                     .iter()
@@ -132,12 +136,14 @@ fn inexact(instance: &Value) -> Vec<Finding> {
     let mut found = Vec::new();
     walk(instance, &mut Vec::new(), false, &mut found);
     for (pointer, what, text) in found {
-        let message = if what == "maximum" {
-            format!("{text} is too large: a whole number must fit in 64 bits")
-        } else {
-            format!(
+        let message = match what {
+            "maximum" => format!("{text} is too large: a whole number must fit in 64 bits"),
+            "value" => format!(
+                "the number {text} cannot be kept exactly: write it in plain decimal notation of at most {MAX_NUMBER_CHARS} characters"
+            ),
+            _ => format!(
                 "{text} is not written as a whole number: a count is written without a point or an exponent"
-            )
+            ),
         };
         out.push(finding(instance, pointer, what, message));
     }

@@ -792,6 +792,21 @@ fn corpus() -> Vec<Case> {
             "(at /sections/applications/table/new/natural_person)",
         ),
         case(
+            "amount-exponent.json",
+            seed_with("\"amount\": \"6719.3835万元\"", "\"amount\": 6.7193835e3"),
+            1,
+            "cannot be kept exactly: write it in plain decimal notation of at most 40 characters (at /sections/proactive/table/item_9/rows/procurement/amount)",
+        ),
+        case(
+            "amount-41-characters.json",
+            seed_with(
+                "\"amount\": \"6719.3835万元\"",
+                "\"amount\": 6719.383500000000000000000000000000000000",
+            ),
+            1,
+            "the number 6719.383500000000000000000000000000000000 cannot be kept exactly",
+        ),
+        case(
             "negative-count.json",
             seed_with(NP, "\"natural_person\": -1"),
             1,
@@ -1034,6 +1049,44 @@ fn every_bad_input_fails_cleanly_with_one_line_and_writes_nothing() {
         }
     }
     assert!(failed.is_empty(), "failed: {failed:?}");
+}
+
+/// `validate` checks a JSON or XML report without building the typed
+/// report; on every case of the corpus, and on every valid fixture, it
+/// accepts and refuses exactly as loading does, with the same findings.
+#[test]
+fn validation_agrees_with_loading_on_every_json_and_xml_input() {
+    let mut inputs: Vec<(String, Vec<u8>)> =
+        corpus().into_iter().map(|c| (c.name, c.bytes)).collect();
+    for entry in fs::read_dir(fixture("valid")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        inputs.push((name, fs::read(&path).unwrap()));
+    }
+    inputs.push(("seed.xml".into(), seed_xml().into_bytes()));
+    let mut compared = 0;
+    for (name, bytes) in &inputs {
+        let format = match Path::new(name).extension().and_then(|e| e.to_str()) {
+            Some("json") => Format::Json,
+            Some("xml") => Format::Xml,
+            _ => continue,
+        };
+        let hints = xxgk::convert::Hints::default();
+        let limit = xxgk::convert::MAX_INPUT_BYTES;
+        let loaded = xxgk::convert::load_limited(bytes, format, &hints, limit);
+        let verdict = xxgk::verify(bytes, format, &hints, limit);
+        match (loaded, verdict) {
+            (Ok(c), Ok(v)) => assert_eq!(c.findings, v.findings, "{name}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+            (a, b) => panic!(
+                "{name}: loading gives {:?}, validating {:?}",
+                a.err(),
+                b.err()
+            ),
+        }
+        compared += 1;
+    }
+    assert!(compared >= 40, "{compared} inputs compared");
 }
 
 fn run_case(c: &Case, dir: &Path, keep: Option<&Path>) {

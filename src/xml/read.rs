@@ -52,6 +52,14 @@ impl Places {
             f.source = self.get(pointer).map(str::to_owned);
         }
     }
+
+    /// [`Places::attach`] on the findings an error carries.
+    pub fn attach_to_error(&self, mut e: Error) -> Error {
+        if let Error::Invalid { findings } = &mut e {
+            self.attach(findings);
+        }
+        e
+    }
 }
 
 /// Reads an XML report into the report's JSON value.
