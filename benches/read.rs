@@ -4,17 +4,19 @@
 //! Run: `cargo bench --bench read`. Peak heap per conversion is printed too,
 //! measured by a counting allocator in this same run.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::hint::black_box;
 use std::io::{Cursor, Read};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use mimalloc::MiMalloc;
 use xxgk::Format;
 use xxgk::convert::{Hints, load_with};
 
-/// Counts live and peak heap bytes while `COUNTING` is on, so that the
+/// Counts live and peak heap bytes (over mimalloc, the allocator the
+/// `xxgk` command uses) while `COUNTING` is on, so that the
 /// timed runs pay only for one relaxed load per allocation.
 struct Counting;
 
@@ -24,7 +26,7 @@ static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
+        let p = unsafe { MiMalloc.alloc(layout) };
         if !p.is_null() && COUNTING.load(Ordering::Relaxed) {
             let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
             PEAK.fetch_max(now, Ordering::Relaxed);
@@ -32,7 +34,7 @@ unsafe impl GlobalAlloc for Counting {
         p
     }
     unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(p, layout) };
+        unsafe { MiMalloc.dealloc(p, layout) };
         if COUNTING.load(Ordering::Relaxed) {
             LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
         }

@@ -9,6 +9,10 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+
+/// The allocator the `xxgk` command uses.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xxgk::convert::WriteOptions;
 use xxgk::{Format, load};
 

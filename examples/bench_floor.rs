@@ -5,6 +5,10 @@
 
 use std::io::Read;
 
+/// The allocator the `xxgk` command uses.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("a .docx file");

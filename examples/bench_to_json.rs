@@ -3,6 +3,10 @@
 //!
 //! `cargo run --release --example bench_to_json -- FILE [ITERATIONS]`
 
+/// The allocator the `xxgk` command uses.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = std::path::PathBuf::from(args.next().expect("a report file"));

@@ -1,6 +1,10 @@
 //! Instruction counts of rendering a report as DOCX, for profiling:
 //! `N=12 valgrind --tool=callgrind target/release/examples/render_stages`.
 use xxgk::{Format, load};
+
+/// The allocator the `xxgk` command uses.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let bytes = std::fs::read("tests/fixtures/valid/huaian-2024.json").unwrap();
     let checked = load(&bytes, Format::Json).unwrap();
