@@ -271,13 +271,13 @@ pub fn check(report: &Value) -> Vec<Finding> {
     let layouts = layout::used_by(report);
     let mut findings = Vec::new();
     for l in &layouts {
-        let Some(grid) = Grid::new(l, report) else {
+        let Some(plan) = plans().iter().find(|p| std::ptr::eq(p.layout, *l)) else {
             continue;
         };
-        let Some((_, rules)) = plans().iter().find(|(pl, _)| std::ptr::eq(*pl, *l)) else {
+        let Some(grid) = Grid::new(plan, report) else {
             continue;
         };
-        for (rule, instances) in rules {
+        for (rule, instances) in &plan.rules {
             rule.check_grid(&grid, instances, &mut findings);
         }
     }
@@ -303,7 +303,13 @@ enum At {
 
 /// Per layout, the shipped rules that apply to it, each with the cells its
 /// terms add up, resolved once per process.
-type Plan = (&'static Layout, Vec<(&'static Rule, Vec<Instance>)>);
+struct Plan {
+    layout: &'static Layout,
+    rules: Vec<(&'static Rule, Vec<Instance>)>,
+    /// The columns in the order of their keys, as a row's object holds
+    /// them: (key, column index).
+    columns: Vec<(&'static str, usize)>,
+}
 
 fn plans() -> &'static [Plan] {
     static PLANS: OnceLock<Vec<Plan>> = OnceLock::new();
@@ -315,7 +321,18 @@ fn plans() -> &'static [Plan] {
                     .filter(|r| r.applies_to(l))
                     .map(|r| (r, r.instances(l)))
                     .collect();
-                (l, rules)
+                let mut columns: Vec<(&'static str, usize)> = l
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.key, i))
+                    .collect();
+                columns.sort_unstable();
+                Plan {
+                    layout: l,
+                    rules,
+                    columns,
+                }
             })
             .collect()
     })
@@ -328,13 +345,30 @@ struct Grid<'a> {
 }
 
 impl<'a> Grid<'a> {
-    fn new(l: &'a Layout, report: &'a Value) -> Option<Grid<'a>> {
+    fn new(plan: &'a Plan, report: &'a Value) -> Option<Grid<'a>> {
+        let l = plan.layout;
         let table = layout::at(report, l.pointer)?;
-        let mut cells = Vec::with_capacity(l.rows.len() * l.columns.len());
-        for r in l.rows {
-            let row = r.path.split('.').try_fold(table, |v, k| v.get(k));
-            for c in l.columns {
-                cells.push(row.and_then(|row| row.get(c.key)));
+        let width = l.columns.len();
+        let mut cells = vec![None; l.rows.len() * width];
+        // Rows come in order, nested rows of one group together: the
+        // group's object is looked up once for all of them.
+        let mut parent: Option<(&str, Option<&'a Value>)> = None;
+        for (r, out) in l.rows.iter().zip(cells.chunks_exact_mut(width)) {
+            let (up, key) = r.path.rsplit_once('.').unwrap_or(("", r.path));
+            let base = match parent {
+                Some((p, v)) if p == up => v,
+                _ => {
+                    let v = if up.is_empty() {
+                        Some(table)
+                    } else {
+                        up.split('.').try_fold(table, |v, k| v.get(k))
+                    };
+                    parent = Some((up, v));
+                    v
+                }
+            };
+            if let Some(Value::Object(row)) = base.and_then(|b| b.get(key)) {
+                fill_row(row, &plan.columns, out);
             }
         }
         Some(Grid { l, cells })
@@ -412,6 +446,32 @@ struct Side {
     blanks: usize,
     /// Cells that hold something other than an integer.
     unreadable: usize,
+}
+
+/// A row's cells in column order, from its object: its keys and the
+/// columns' keys are both walked in order, once.
+fn fill_row<'a>(
+    row: &'a serde_json::Map<String, Value>,
+    columns: &[(&str, usize)],
+    out: &mut [Option<&'a Value>],
+) {
+    let mut entries = row.iter();
+    let mut current = entries.next();
+    for &(key, ci) in columns {
+        while let Some((k, v)) = current {
+            match k.as_str().cmp(key) {
+                std::cmp::Ordering::Less => current = entries.next(),
+                std::cmp::Ordering::Equal => {
+                    if let Some(slot) = out.get_mut(ci) {
+                        *slot = Some(v);
+                    }
+                    current = entries.next();
+                    break;
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+    }
 }
 
 impl Rule {
