@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// The key under which serde_json hands over a number's written digits.
@@ -110,27 +111,74 @@ impl<'de> Visitor<'de> for Strict<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if key == NUMBER_TOKEN && out.is_empty() {
-                let digits: String = map.next_value()?;
-                return digits
-                    .parse::<Number>()
-                    .map(Value::Number)
-                    .map_err(de::Error::custom);
-            }
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format!(
-                    "the key {key:?} appears twice in one object, at {}: which value is meant cannot be told",
-                    self.pointer(&key)
-                )));
-            }
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let key = match key {
+                Key::Number if out.is_empty() => {
+                    let digits: String = map.next_value()?;
+                    return digits
+                        .parse::<Number>()
+                        .map(Value::Number)
+                        .map_err(de::Error::custom);
+                }
+                Key::Number => NUMBER_TOKEN.to_owned(),
+                Key::Name(name) => name,
+            };
             let (value, segment) = self.nested(Seg::Key(key), || map.next_value_seed(self));
             let value = value?;
             if let Some(Seg::Key(key)) = segment {
-                out.insert(key, value);
+                match out.entry(key) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
+                    Entry::Occupied(slot) => {
+                        return Err(de::Error::custom(format!(
+                            "the key {:?} appears twice in one object, at {}: which value is meant cannot be told",
+                            slot.key(),
+                            self.pointer(slot.key())
+                        )));
+                    }
+                }
             }
         }
         Ok(Value::Object(out))
+    }
+}
+
+/// An object's key: serde_json's marker for a number's written digits, or
+/// a name, copied only when it is a name.
+enum Key {
+    Number,
+    Name(String),
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Key, E> {
+        Ok(if s == NUMBER_TOKEN {
+            Key::Number
+        } else {
+            Key::Name(s.to_owned())
+        })
+    }
+    fn visit_string<E>(self, s: String) -> Result<Key, E> {
+        Ok(if s == NUMBER_TOKEN {
+            Key::Number
+        } else {
+            Key::Name(s)
+        })
     }
 }
 
