@@ -259,18 +259,59 @@ fn part(
 /// U+0001, U+FFFE) makes the part not well-formed: it is refused at its line
 /// and column, wherever it is, rather than carried into the text.
 fn refuse_illegal_chars(name: &str, text: &str) -> Result<(), Error> {
-    match text.char_indices().find(|&(_, c)| !xml_char(c)) {
-        Some((at, c)) => Err(xml_error(
-            name,
-            text,
-            at as u64,
-            format!(
-                "U+{:04X} is not allowed in XML 1.0: the part is not well-formed",
-                c as u32
-            ),
-        )),
-        None => Ok(()),
+    let Some(at) = first_illegal_char(text) else {
+        return Ok(());
+    };
+    let c = text[at..].chars().next().unwrap_or_default();
+    Err(xml_error(
+        name,
+        text,
+        at as u64,
+        format!(
+            "U+{:04X} is not allowed in XML 1.0: the part is not well-formed",
+            c as u32
+        ),
+    ))
+}
+
+/// Where the first character XML 1.0 does not allow ([`xml_char`]) starts.
+///
+/// In UTF-8 those are exactly the control bytes below 0x20 other than tab,
+/// line feed and carriage return (such a byte is never part of a longer
+/// character), and U+FFFE and U+FFFF (`EF BF BE`, `EF BF BF`; a string holds
+/// no surrogates). So the bytes are scanned a block at a time for either,
+/// and only a block that may hold one is looked at byte by byte.
+fn first_illegal_char(text: &str) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let bytes = text.as_bytes();
+    let illegal_at = |i: usize| match bytes.get(i) {
+        Some(0..=8 | 0x0B | 0x0C | 0x0E..=0x1F) => true,
+        Some(0xEF) => {
+            bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
+        }
+        _ => false,
+    };
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + BLOCK).min(bytes.len());
+        let block = &bytes[start..end];
+        // The byte after each one of the block, where there is one.
+        let next = &bytes[start + 1..(end + 1).min(bytes.len())];
+        let control = block.iter().fold(false, |any, &b| {
+            any | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
+        });
+        let high = block
+            .iter()
+            .zip(next)
+            .fold(false, |any, (&b, &n)| any | ((b == 0xEF) & (n == 0xBF)));
+        if (control | high)
+            && let Some(i) = (start..end).find(|&i| illegal_at(i))
+        {
+            return Some(i);
+        }
+        start = end;
     }
+    None
 }
 
 fn refuse_doctype(name: &str, text: &str) -> Result<(), Error> {
@@ -1218,6 +1259,26 @@ mod tests {
             }
         }
         assert!(answered);
+    }
+
+    #[test]
+    fn the_byte_scan_finds_what_xml_refuses() {
+        // Every character, at the start and where it straddles two blocks.
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            for pad in [0, 62, 63] {
+                let text = format!("{}{c}b", "a".repeat(pad));
+                let want = (!xml_char(c)).then_some(pad);
+                assert_eq!(first_illegal_char(&text), want, "U+{:04X}", c as u32);
+            }
+        }
+        let text = "，“中文”\u{FFFD}\u{FFEF}x\u{FFFE}\u{1}".repeat(9);
+        assert_eq!(
+            first_illegal_char(&text),
+            text.char_indices()
+                .find(|&(_, c)| !xml_char(c))
+                .map(|(i, _)| i)
+        );
+        assert_eq!(first_illegal_char(&"，中文\t\r\n".repeat(40)), None);
     }
 
     #[test]
