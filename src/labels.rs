@@ -27,6 +27,10 @@ pub fn fold(text: &str) -> String {
 
 /// One character of [`fold`]; `None` for whitespace.
 pub fn fold_char(c: char) -> Option<char> {
+    // CJK ideographs, most of a report's text, are none of those folded.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return Some(c);
+    }
     if c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}') {
         return None;
     }

@@ -132,8 +132,12 @@ pub fn section_index(text: &str) -> Option<usize> {
     section_heading(text).map(|s| s as usize)
 }
 
+/// One character of each section's keywords, which [`fold`] leaves as it
+/// is: a text with none of them heads no section.
+const HEADING_CHARS: [char; 6] = ['情', '主', '申', '复', '问', '事'];
+
 fn section_heading(text: &str) -> Option<Sec> {
-    if !at_most(text, MAX_HEADING_CHARS) {
+    if !at_most(text, MAX_HEADING_CHARS) || !text.contains(HEADING_CHARS) {
         return None;
     }
     let f = fold(text);
@@ -149,12 +153,25 @@ fn section_heading(text: &str) -> Option<Sec> {
         Some(n) => SECTIONS.into_iter().find(|s| s.numeral() == n && has(*s)),
         None if rest.len() < f.len() => SECTIONS.into_iter().find(|s| has(*s)),
         // Unnumbered: only the exact official wording.
-        None => SECTIONS.into_iter().find(|s| {
-            crate::layout::SECTION_HEADINGS[*s as usize]
-                .split_once('、')
-                .is_some_and(|(_, title)| f == fold(title))
-        }),
+        None => SECTIONS
+            .into_iter()
+            .find(|s| unnumbered_titles().get(*s as usize) == Some(&f)),
     }
+}
+
+/// Each section's official heading without its numeral, folded once per
+/// process.
+fn unnumbered_titles() -> &'static [String] {
+    static TITLES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TITLES.get_or_init(|| {
+        crate::layout::SECTION_HEADINGS
+            .iter()
+            .map(|h| {
+                h.split_once('、')
+                    .map_or_else(String::new, |(_, t)| fold(t))
+            })
+            .collect()
+    })
 }
 
 /// Lines a web page adds around the report.
@@ -661,6 +678,17 @@ mod tests {
         );
         assert_eq!(section_heading("（二）主动公开政府信息情况"), None);
         assert_eq!(section_heading("其他需要报告的事项"), Some(Sec::Other));
+    }
+
+    #[test]
+    fn every_heading_has_a_character_looked_for() {
+        for sec in SECTIONS {
+            let title = crate::layout::SECTION_HEADINGS[sec as usize];
+            assert!(title.contains(HEADING_CHARS), "{title}");
+            // A heading holds all of its section's keywords: one will do.
+            assert!(sec.keywords().iter().any(|k| k.contains(HEADING_CHARS)));
+            assert!(!unnumbered_titles()[sec as usize].is_empty());
+        }
     }
 
     #[test]
