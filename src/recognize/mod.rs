@@ -304,7 +304,7 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
         .iter()
         .map(|n| read_warning(n.code, None, n.loc, n.message.clone()))
         .collect();
-    let mut sources = BTreeMap::new();
+    let mut sources = tables::Sources::new();
     let mut outline = outline(doc, &mut findings);
 
     let mut out = Sections::default();
@@ -375,7 +375,10 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
             sources: BTreeMap::new(),
         },
         findings,
-        sources,
+        // Sorting runs already in order, the map is built without a search
+        // per entry; of equal pointers the last recorded is kept, as when
+        // each is inserted in turn.
+        sources: sources.into_iter().collect(),
     }
 }
 
@@ -465,7 +468,7 @@ fn table_section<'d>(
     id: TableId,
     items: Vec<Item<'d>>,
     findings: &mut Vec<Finding>,
-    sources: &mut BTreeMap<&'static str, Loc>,
+    sources: &mut tables::Sources,
 ) -> (Vec<Block>, tables::AnyTable, Vec<Block>) {
     let mut t = tables::TableInput::new(id);
     let mut body = Vec::new();

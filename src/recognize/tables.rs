@@ -45,6 +45,10 @@ fn marker(f: &str) -> Option<TableId> {
     }
 }
 
+/// Where each table cell was read, in the order recorded: runs sorted by
+/// pointer, one per block filled; made into a map once at the end.
+pub(super) type Sources = Vec<(&'static str, Loc)>;
+
 /// The [`fold`]ed text of each label cell of a document table, row by row,
 /// and `None` for each value cell: folded once, both to tell the table apart
 /// and to place its cells.
@@ -243,11 +247,7 @@ impl<'d> TableInput<'d> {
         self.stream = paras.to_vec();
     }
 
-    pub fn recognize(
-        self,
-        findings: &mut Vec<Finding>,
-        sources: &mut BTreeMap<&'static str, Loc>,
-    ) -> Output<'d> {
+    pub fn recognize(self, findings: &mut Vec<Finding>, sources: &mut Sources) -> Output<'d> {
         let mut ctx = Ctx {
             findings,
             sources,
@@ -338,7 +338,7 @@ fn cut_at_labels(text: &str, labels: &[String]) -> Vec<String> {
 
 struct Ctx<'a> {
     findings: &'a mut Vec<Finding>,
-    sources: &'a mut BTreeMap<&'static str, Loc>,
+    sources: &'a mut Sources,
     tokens: &'a [Token<'a>],
     last_used: Option<usize>,
 }
@@ -442,9 +442,9 @@ impl Ctx<'_> {
     /// order, so that both grids and text, where each merged cell appears
     /// once, match). Returns why it does not match.
     fn check_header(&self, header: &[usize], tree: &'static [HeaderNode]) -> Result<(), String> {
-        let expected: Vec<String> = layout::level_order(tree)
+        let expected: Vec<Cow<'static, str>> = layout::level_order(tree)
             .iter()
-            .map(|n| folded(n.label).into_owned())
+            .map(|n| folded(n.label))
             .collect();
         let mut next = 0;
         for &i in header {
@@ -454,7 +454,7 @@ impl Ctx<'_> {
             }
             if next < expected.len() && matches_folded(&t.f, &expected[next]) {
                 next += 1;
-            } else if expected[..next].contains(&t.f) {
+            } else if expected[..next].iter().any(|e| *e == t.f) {
                 // A merged cell repeated, as some converters write them.
             } else {
                 return Err(format!("“{}” is not in the official header", t.text));
@@ -706,6 +706,8 @@ impl Ctx<'_> {
         mut cells: BTreeMap<&str, Vec<(Cell, Loc)>>,
         read: &[&str],
     ) {
+        // (rank of the pointer, pointer, where the value was read).
+        let mut placed: Vec<(usize, &'static str, Loc)> = Vec::new();
         for (ri, row) in l.rows.iter().enumerate() {
             let Some(found) = cells.remove(row.path) else {
                 if !read.contains(&row.path) {
@@ -727,11 +729,16 @@ impl Ctx<'_> {
             };
             for (ci, ((cell, loc), slot)) in found.into_iter().zip(slots.iter_mut()).enumerate() {
                 if loc != Loc::Unknown {
-                    self.sources.insert(l.pointer_at(ri, ci), loc);
+                    placed.push((l.pointer_rank(ri, ci), l.pointer_at(ri, ci), loc));
                 }
                 **slot = cell;
             }
         }
+        // Sorted by rank, the entries are sorted by pointer: the map of
+        // sources is built from runs already in order.
+        placed.sort_unstable_by_key(|&(rank, ..)| rank);
+        self.sources
+            .extend(placed.into_iter().map(|(_, pointer, loc)| (pointer, loc)));
     }
 
     // ------------------------------------------------------------ table 4
