@@ -292,26 +292,22 @@ fn first_illegal_char(text: &str) -> Option<usize> {
         _ => false,
     };
     let mut start = 0;
-    while start < bytes.len() {
-        let end = (start + BLOCK).min(bytes.len());
-        let block = &bytes[start..end];
-        // The byte after each one of the block, where there is one.
-        let next = &bytes[start + 1..(end + 1).min(bytes.len())];
-        let control = block.iter().fold(false, |any, &b| {
-            any | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
-        });
-        let high = block
-            .iter()
-            .zip(next)
-            .fold(false, |any, (&b, &n)| any | ((b == 0xEF) & (n == 0xBF)));
-        if (control | high)
-            && let Some(i) = (start..end).find(|&i| illegal_at(i))
-        {
+    // Whole blocks with the byte after them, compared all at once.
+    while let (Some(block), Some(next)) = (
+        bytes.get(start..start + BLOCK),
+        bytes.get(start + 1..start + BLOCK + 1),
+    ) {
+        let mut suspect = false;
+        for (&b, &n) in block.iter().zip(next) {
+            let control = (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+            suspect |= control | ((b == 0xEF) & (n == 0xBF));
+        }
+        if suspect && let Some(i) = (start..start + BLOCK).find(|&i| illegal_at(i)) {
             return Some(i);
         }
-        start = end;
+        start += BLOCK;
     }
-    None
+    (start..bytes.len()).find(|&i| illegal_at(i))
 }
 
 fn refuse_doctype(name: &str, text: &str) -> Result<(), Error> {
@@ -1190,7 +1186,7 @@ impl Body {
         // Grid column -> (row index in `out`, cell index) of the open merge.
         let mut open = OpenMerges::new(&t.rows);
         for (r, row) in t.rows.into_iter().enumerate() {
-            let mut cells: Vec<TableCell> = Vec::new();
+            let mut cells: Vec<TableCell> = Vec::with_capacity(row.len());
             for (col, c) in row {
                 let text = c.text;
                 if c.hmerge_continue
