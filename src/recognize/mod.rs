@@ -120,8 +120,12 @@ pub fn section_number(text: &str) -> Option<usize> {
 /// Whether `text` has at most `max` characters besides whitespace; stops
 /// counting early, so that long paragraphs cost nothing here.
 fn at_most(text: &str, max: usize) -> bool {
+    // Every character is a byte at least.
+    if text.len() <= max {
+        return true;
+    }
     text.chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c) || !c.is_whitespace())
         .nth(max)
         .is_none()
 }
@@ -215,9 +219,9 @@ fn strip_chrome(text: &str) -> &str {
 /// Cuts a long paragraph where an official section heading stands inside
 /// it: text whose line breaks were lost runs the whole report together
 /// (`…问责。 二、主动公开政府信息情况第二十条第（一）项…`).
-fn split_at_headings(text: &str) -> Vec<String> {
-    if text.chars().count() <= MAX_HEADING_CHARS {
-        return vec![text.to_owned()];
+fn split_at_headings(text: &str) -> Vec<&str> {
+    if text.len() <= MAX_HEADING_CHARS || text.chars().count() <= MAX_HEADING_CHARS {
+        return vec![text];
     }
     let mut pieces = Vec::new();
     let mut rest = text;
@@ -236,13 +240,13 @@ fn split_at_headings(text: &str) -> Vec<String> {
         };
         let before = rest[..i].trim();
         if !before.is_empty() {
-            pieces.push(before.to_owned());
+            pieces.push(before);
         }
-        pieces.push(heading.to_owned());
+        pieces.push(&rest[i..i + heading.len()]);
         rest = rest[i + heading.len()..].trim_start();
     }
     if !rest.trim().is_empty() {
-        pieces.push(rest.trim_end().to_owned());
+        pieces.push(rest.trim_end());
     }
     pieces
 }
@@ -392,10 +396,10 @@ fn outline<'d>(doc: &'d Doc, findings: &mut Vec<Finding>) -> Outline<'d> {
         match block {
             DocBlock::Paragraph(p) => {
                 for text in split_at_headings(&p.text) {
-                    if is_chrome(&text) {
+                    if is_chrome(text) {
                         continue;
                     }
-                    let text = strip_chrome(&text).to_owned();
+                    let text = strip_chrome(text).to_owned();
                     if let Some(sec) = section_heading(&text)
                         && o.sections[sec as usize].is_none()
                     {

@@ -357,11 +357,19 @@ impl Ctx<'_> {
     /// A label printed with a note after it (`规章(设区的市、自治州人民政府应提供
     /// 相关数据)`, a provincial form's instruction) is read as the official
     /// label; the note is reported so that it is not lost.
-    fn instruction(&mut self, text: &str, f: &str, label: &'static str, place: Place, loc: Loc) {
+    /// `place` is made only when there is something to report.
+    fn instruction(
+        &mut self,
+        text: &str,
+        f: &str,
+        label: &'static str,
+        place: impl FnOnce() -> Place,
+        loc: Loc,
+    ) {
         if f.len() > folded(label).len() {
             let mut note = read_warning(
                 "instruction",
-                Some(place),
+                Some(place()),
                 loc,
                 format!("the label carries a note: “{}”", text.trim()),
             );
@@ -377,7 +385,12 @@ impl Ctx<'_> {
     /// The cells of a row: its value tokens, trailing blank filler dropped
     /// and a run of digits cut out of glued text split when that is the only
     /// way it can be split. `None`, with a warning, when they do not fit.
-    fn row_cells(&mut self, row: &RowRead, n: usize, place: Place) -> Option<Vec<(Cell, Loc)>> {
+    fn row_cells(
+        &mut self,
+        row: &RowRead,
+        n: usize,
+        place: impl FnOnce() -> Place,
+    ) -> Option<Vec<(Cell, Loc)>> {
         // Blank filler: the empty positions a merged label or value cell
         // covers, which text and Markdown tables write out as empty cells.
         let mut values = row.values.clone();
@@ -405,7 +418,7 @@ impl Ctx<'_> {
                 }
                 self.warn(
                     "split",
-                    Some(place),
+                    Some(place()),
                     t.loc,
                     format!(
                         "the digits “{}” ran together and cannot be split into {n} cells unambiguously; the row is left blank",
@@ -419,7 +432,7 @@ impl Ctx<'_> {
             let shown: Vec<&str> = values.iter().map(|&i| &*self.tokens[i].text).collect();
             self.warn(
                 "count",
-                Some(place),
+                Some(place()),
                 label_loc,
                 format!(
                     "{} value{} where the form has {n} ({}); the row is left blank rather than guessed",
@@ -574,7 +587,8 @@ impl Ctx<'_> {
                         format!("the label is printed “{}”; read as “{label}”", t.text),
                     );
                 } else {
-                    self.instruction(&t.text, &t.f, label, place(Some(label.to_owned())), t.loc);
+                    let row_place = || place(Some(label.to_owned()));
+                    self.instruction(&t.text, &t.f, label, row_place, t.loc);
                 }
                 if !path.starts_with("results") || path == "results" {
                     group.clear();
@@ -641,7 +655,7 @@ impl Ctx<'_> {
                 continue;
             }
             if let Some(row_cells) =
-                self.row_cells(r, l.columns.len(), place(Some(l.row_label(row))))
+                self.row_cells(r, l.columns.len(), || place(Some(l.row_label(row))))
             {
                 cells.insert(path, row_cells);
             }
@@ -649,7 +663,7 @@ impl Ctx<'_> {
         let mut extra_rows = Vec::new();
         for (after, r) in &extras {
             let label = tokens[r.label].text.to_string();
-            let Some(values) = self.row_cells(r, l.columns.len(), place(Some(label.clone())))
+            let Some(values) = self.row_cells(r, l.columns.len(), || place(Some(label.clone())))
             else {
                 continue;
             };
@@ -794,7 +808,7 @@ impl Ctx<'_> {
             label: start,
             values,
         };
-        let row_cells = self.row_cells(&read, leaves, place)?;
+        let row_cells = self.row_cells(&read, leaves, move || place)?;
         let l = &TABLE4;
         let mut cells: BTreeMap<&str, Vec<(Cell, Loc)>> = BTreeMap::new();
         for (row, chunk) in l.rows.iter().zip(row_cells.chunks(l.columns.len())) {
@@ -851,13 +865,12 @@ impl Ctx<'_> {
                 .find(|r| matches_folded(&t.f, &folded(r.label)));
             if let Some(r) = row {
                 in_header = false;
-                let place = Place {
+                let place = || Place {
                     table: title.to_owned(),
                     row: Some(r.label.to_owned()),
                     column: None,
                 };
-                let (text, f, loc) = (t.text.clone(), t.f.clone(), t.loc);
-                self.instruction(&text, &f, r.label, place, loc);
+                self.instruction(&t.text, &t.f, r.label, place, t.loc);
                 b.rows.push((
                     Some(r.path),
                     RowRead {
@@ -1056,7 +1069,7 @@ impl Ctx<'_> {
             let mut last_row = None;
             for (path, r) in &b.rows {
                 let row = path.and_then(|p| l.row(p));
-                let row_place = Place {
+                let row_place = || Place {
                     table: l.title(),
                     row: Some(row.map_or_else(
                         || tokens[r.label].text.to_string(),
@@ -1064,7 +1077,7 @@ impl Ctx<'_> {
                     )),
                     column: None,
                 };
-                let Some(read) = self.row_cells(r, order.len().max(1), row_place.clone()) else {
+                let Some(read) = self.row_cells(r, order.len().max(1), row_place) else {
                     continue;
                 };
                 match row {
@@ -1079,7 +1092,7 @@ impl Ctx<'_> {
                     None => {
                         self.warn(
                             "extra",
-                            Some(row_place),
+                            Some(row_place()),
                             tokens[r.label].loc,
                             "a row the national form does not have; kept in extra_rows".into(),
                         );
