@@ -1010,6 +1010,9 @@ impl Body {
         }
     }
 
+    // Inlined into the event loop: called for every element, mostly one
+    // that needs nothing done.
+    #[inline(always)]
     fn start(&mut self, name: &str, e: &BytesStart, empty: bool) -> Result<(), Error> {
         match name {
             "p" => self.paras.push(ParaBuild {
@@ -1035,7 +1038,9 @@ impl Body {
             "tbl" => self.tables.push(TableBuild::default()),
             "tr" => {
                 if let Some(t) = self.tables.last_mut() {
-                    t.rows.push(Vec::new());
+                    // Rows mostly have as many cells as the one before.
+                    let cells = t.rows.last().map_or(0, Vec::len).min(64);
+                    t.rows.push(Vec::with_capacity(cells));
                     t.next_col = 0;
                 }
             }
@@ -1070,6 +1075,7 @@ impl Body {
         Ok(())
     }
 
+    #[inline(always)]
     fn end(&mut self, name: &str) -> Result<(), Error> {
         match name {
             "p" => self.end_paragraph(),
@@ -1118,6 +1124,26 @@ impl Body {
             floating,
             top: _,
         } = p;
+        // A paragraph of a table cell (not in a text box) adds its lines to
+        // the cell's text, from its own buffer.
+        if self.paras.is_empty()
+            && let Some(cell) = self.cell.last_mut()
+        {
+            let own = std::iter::once(buffer.trim());
+            for line in own.chain(floating.iter().map(String::as_str)) {
+                if line.is_empty() {
+                    continue;
+                }
+                if cell.text.is_empty() {
+                    cell.text = line.to_owned();
+                } else {
+                    push_line(&mut cell.text, line);
+                }
+            }
+            buffer.clear();
+            self.spare.push(buffer);
+            return;
+        }
         let text = buffer.trim().to_owned();
         buffer.clear();
         self.spare.push(buffer);
@@ -1128,16 +1154,6 @@ impl Body {
         // A paragraph inside another one is a text box's.
         if let Some(host) = self.paras.last_mut() {
             host.floating.extend(lines);
-            return;
-        }
-        if let Some(cell) = self.cell.last_mut() {
-            for line in lines {
-                if cell.text.is_empty() {
-                    cell.text = line;
-                } else {
-                    push_line(&mut cell.text, &line);
-                }
-            }
             return;
         }
         // The paragraph's own level is not its text boxes'. Level 9 is
@@ -1382,6 +1398,13 @@ mod tests {
         };
         assert_eq!(doc.blocks.len(), 1);
         assert_eq!(t.rows[0][0].text, "商业企业嵌套 3");
+        // A text box in a cell's paragraph: its lines follow the paragraph's.
+        let body = r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t> 格 </w:t></w:r><w:r><w:drawing><w:txbxContent><w:p><w:r><w:t>框</w:t></w:r></w:p><w:p/></w:txbxContent></w:drawing></w:r></w:p><w:p/><w:p><w:r><w:t>A</w:t></w:r></w:p><w:p><w:r><w:t>B</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#;
+        let doc = read(&docx(body)).unwrap();
+        let Block::Table(t) = &doc.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(t.rows[0][0].text, "格框A B");
     }
 
     #[test]
