@@ -18,15 +18,30 @@ pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Whether the last character written is a digit.
     let mut after_digit = false;
-    for c in text.chars().filter_map(fold_char) {
-        out.push(if c == '、' && after_digit { '.' } else { c });
-        after_digit = c.is_ascii_digit();
+    // Where the text not yet written starts: every character since then
+    // folds to itself, and is copied in one piece when one does not.
+    let mut unchanged = 0;
+    for (i, c) in text.char_indices() {
+        let folded = fold_char(c).map(|f| if f == '、' && after_digit { '.' } else { f });
+        if folded != Some(c) {
+            out.push_str(text.get(unchanged..i).unwrap_or_default());
+            out.extend(folded);
+            unchanged = i + c.len_utf8();
+        }
+        if let Some(f) = folded {
+            after_digit = f.is_ascii_digit();
+        }
     }
+    out.push_str(text.get(unchanged..).unwrap_or_default());
     out
 }
 
 /// One character of [`fold`]; `None` for whitespace.
 pub fn fold_char(c: char) -> Option<char> {
+    // CJK ideographs, most of a report's text, are none of those folded.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return Some(c);
+    }
     if c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}') {
         return None;
     }
@@ -134,6 +149,32 @@ mod tests {
             "1、申请人无正当理由逾期不补正",
             "1.申请人无正当理由逾期不补正"
         ));
+    }
+
+    #[test]
+    fn folding_copies_what_it_does_not_change() {
+        // Character by character, as `fold` is defined.
+        let one_by_one = |text: &str| {
+            let mut out = String::new();
+            let mut after_digit = false;
+            for c in text.chars().filter_map(fold_char) {
+                out.push(if c == '、' && after_digit { '.' } else { c });
+                after_digit = c.is_ascii_digit();
+            }
+            out
+        };
+        for text in [
+            "",
+            " ",
+            "1、申请人 无正当理由",
+            "１、全角数字１ 、后",
+            "9 、7\u{3000}、“引号”‘单’—–\u{200b}\u{feff}end",
+            "（二）部分公开（区分处理的）",
+            "、开头",
+            "a\tb\nc 、",
+        ] {
+            assert_eq!(fold(text), one_by_one(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -110,7 +110,17 @@ pub struct Layout {
     pub groups: &'static [Group],
     pub columns: &'static [Column],
     /// Every cell's JSON pointer, row by row, made once.
-    pointers: OnceLock<Vec<String>>,
+    pointers: OnceLock<Pointers>,
+}
+
+/// A layout's cell pointers, row by row, and where each stands among them
+/// sorted.
+#[derive(Debug)]
+struct Pointers {
+    all: Vec<String>,
+    /// For each pointer in `all`, its place when they are sorted (a stable
+    /// sort: equal pointers keep their order).
+    rank: Vec<usize>,
 }
 
 impl Layout {
@@ -185,13 +195,31 @@ impl Layout {
     /// JSON pointer of the cell at (row, column) index, without building it
     /// again.
     pub fn pointer_at(&self, row: usize, column: usize) -> &str {
-        let all = self.pointers.get_or_init(|| {
-            self.rows
+        &self.pointers().all[row * self.columns.len() + column]
+    }
+
+    /// Where the pointer of the cell at (row, column) index stands among the
+    /// layout's pointers sorted: entries put in this order are in the
+    /// pointers' order, without comparing them.
+    pub fn pointer_rank(&self, row: usize, column: usize) -> usize {
+        self.pointers().rank[row * self.columns.len() + column]
+    }
+
+    fn pointers(&self) -> &Pointers {
+        self.pointers.get_or_init(|| {
+            let all: Vec<String> = self
+                .rows
                 .iter()
                 .flat_map(|r| self.columns.iter().map(move |c| self.cell_pointer(r, c)))
-                .collect()
-        });
-        &all[row * self.columns.len() + column]
+                .collect();
+            let mut order: Vec<usize> = (0..all.len()).collect();
+            order.sort_by(|&a, &b| all[a].cmp(&all[b]));
+            let mut rank = vec![0; all.len()];
+            for (place, &i) in order.iter().enumerate() {
+                rank[i] = place;
+            }
+            Pointers { all, rank }
+        })
     }
 }
 

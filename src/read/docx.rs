@@ -63,19 +63,19 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Error> {
         .ok_or_else(|| corrupt("", "no word/document.xml: this zip is not a Word document"))?;
     let (mut doc, styled) = Body::parse(&document)?;
     // Heading levels from styles, read only when a paragraph names a style.
-    if !styled.is_empty()
-        && let Some(levels) = named_style_levels(&mut zip, &styled, budget)?
+    let ids = styled.used();
+    if !ids.is_empty()
+        && let Some(levels) = named_style_levels(&mut zip, &ids, budget)?
     {
-        // Paragraphs in a row mostly name the same style: looked up once.
-        let mut last: Option<(&str, Option<u8>)> = None;
-        for (i, style) in &styled {
-            let level = match last {
-                Some((s, level)) if s == style => level,
-                _ => levels.get(style).copied(),
-            };
-            last = Some((style, level));
-            if let Some(Block::Paragraph(p)) = doc.blocks.get_mut(*i) {
-                p.level = level;
+        // Each style named is looked up once.
+        let by_style: Vec<Option<u8>> = styled
+            .names
+            .iter()
+            .map(|n| levels.get(n).copied())
+            .collect();
+        for &(i, style) in &styled.paragraphs {
+            if let Some(Block::Paragraph(p)) = doc.blocks.get_mut(i) {
+                p.level = by_style.get(style).copied().flatten();
             }
         }
     }
@@ -259,18 +259,55 @@ fn part(
 /// U+0001, U+FFFE) makes the part not well-formed: it is refused at its line
 /// and column, wherever it is, rather than carried into the text.
 fn refuse_illegal_chars(name: &str, text: &str) -> Result<(), Error> {
-    match text.char_indices().find(|&(_, c)| !xml_char(c)) {
-        Some((at, c)) => Err(xml_error(
-            name,
-            text,
-            at as u64,
-            format!(
-                "U+{:04X} is not allowed in XML 1.0: the part is not well-formed",
-                c as u32
-            ),
-        )),
-        None => Ok(()),
+    let Some(at) = first_illegal_char(text) else {
+        return Ok(());
+    };
+    let c = text[at..].chars().next().unwrap_or_default();
+    Err(xml_error(
+        name,
+        text,
+        at as u64,
+        format!(
+            "U+{:04X} is not allowed in XML 1.0: the part is not well-formed",
+            c as u32
+        ),
+    ))
+}
+
+/// Where the first character XML 1.0 does not allow ([`xml_char`]) starts.
+///
+/// In UTF-8 those are exactly the control bytes below 0x20 other than tab,
+/// line feed and carriage return (such a byte is never part of a longer
+/// character), and U+FFFE and U+FFFF (`EF BF BE`, `EF BF BF`; a string holds
+/// no surrogates). So the bytes are scanned a block at a time for either,
+/// and only a block that may hold one is looked at byte by byte.
+fn first_illegal_char(text: &str) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let bytes = text.as_bytes();
+    let illegal_at = |i: usize| match bytes.get(i) {
+        Some(0..=8 | 0x0B | 0x0C | 0x0E..=0x1F) => true,
+        Some(0xEF) => {
+            bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
+        }
+        _ => false,
+    };
+    let mut start = 0;
+    // Whole blocks with the byte after them, compared all at once.
+    while let (Some(block), Some(next)) = (
+        bytes.get(start..start + BLOCK),
+        bytes.get(start + 1..start + BLOCK + 1),
+    ) {
+        let mut suspect = false;
+        for (&b, &n) in block.iter().zip(next) {
+            let control = (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+            suspect |= control | ((b == 0xEF) & (n == 0xBF));
+        }
+        if suspect && let Some(i) = (start..start + BLOCK).find(|&i| illegal_at(i)) {
+            return Some(i);
+        }
+        start += BLOCK;
     }
+    (start..bytes.len()).find(|&i| illegal_at(i))
 }
 
 fn refuse_doctype(name: &str, text: &str) -> Result<(), Error> {
@@ -429,12 +466,85 @@ pub(crate) fn local(name: &str) -> &str {
 /// no unescaping). The first attribute with the name is the one read, so
 /// duplicates are not looked for.
 fn attr<'e>(e: &'e BytesStart, local: &str) -> Option<Cow<'e, str>> {
+    match scan_attr(e.attributes_raw(), local) {
+        Scanned::Found(value) => Some(Cow::Borrowed(value)),
+        Scanned::Absent => None,
+        Scanned::Unsure => iterated_attr(e, local),
+    }
+}
+
+/// [`attr`] by quick-xml's attribute iterator.
+fn iterated_attr<'e>(e: &'e BytesStart, local: &str) -> Option<Cow<'e, str>> {
     let mut attributes = e.attributes();
     attributes.with_checks(false);
     attributes.flatten().find_map(|a| {
         (self::local(a.key.as_ref()) == local)
             .then(|| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
     })?
+}
+
+/// What [`scan_attr`] found.
+#[derive(Debug, PartialEq)]
+enum Scanned<'e> {
+    /// The attribute, whose value needs no normalising.
+    Found(&'e str),
+    /// Every attribute read, none with the name.
+    Absent,
+    /// Something else: quick-xml's attribute iterator decides.
+    Unsure,
+}
+
+/// An attribute's value by its local name, read from the text after the
+/// element's name, for the shape every writer uses: `name="value"` (or with
+/// `'`), with whitespace before each. Anything else (whitespace around `=`,
+/// a missing quote, a value with a reference or a line break to normalise)
+/// is left to quick-xml, so that the answer is always the one its iterator
+/// gives; this only spares building the iterator for the common case.
+fn scan_attr<'e>(raw: &'e str, local: &str) -> Scanned<'e> {
+    const WHITESPACE: [u8; 4] = [b' ', b'\t', b'\n', b'\r'];
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    loop {
+        while bytes.get(i).is_some_and(|b| WHITESPACE.contains(b)) {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return Scanned::Absent;
+        }
+        let Some(eq) = bytes[i..]
+            .iter()
+            .position(|b| *b == b'=' || WHITESPACE.contains(b))
+            .map(|n| i + n)
+        else {
+            return Scanned::Unsure;
+        };
+        let quote = match bytes.get(eq + 1) {
+            Some(&q @ (b'"' | b'\'')) if bytes[eq] == b'=' => q,
+            _ => return Scanned::Unsure,
+        };
+        let start = eq + 2;
+        let Some(end) = bytes[start..]
+            .iter()
+            .position(|b| *b == quote)
+            .map(|n| start + n)
+        else {
+            return Scanned::Unsure;
+        };
+        // Both ends are ASCII bytes, so both are character boundaries.
+        let (Some(name), Some(value)) = (raw.get(i..eq), raw.get(start..end)) else {
+            return Scanned::Unsure;
+        };
+        if self::local(name) == local {
+            if value
+                .bytes()
+                .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+            {
+                return Scanned::Unsure;
+            }
+            return Scanned::Found(value);
+        }
+        i = end + 1;
+    }
 }
 
 // ---------------------------------------------------------------- styles
@@ -534,11 +644,11 @@ fn parse_styles(text: &str) -> Result<HashMap<String, StyleFacts>, Error> {
 /// `MAX_PART_BYTES`, as any other.
 fn named_style_levels(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    styled: &[(usize, String)],
+    styled: &[&str],
     budget: &mut Budget,
 ) -> Result<Option<HashMap<String, u8>>, Error> {
     const NAME: &str = "word/styles.xml";
-    let ids = || styled.iter().map(|(_, s)| s.as_str());
+    let ids = || styled.iter().copied();
     let Some(file) = entry(zip, NAME)? else {
         return Ok(None);
     };
@@ -679,10 +789,60 @@ fn one_style(text: &str, id: &str, whole: bool) -> Option<Option<StyleFacts>> {
 #[derive(Default)]
 struct ParaBuild {
     text: String,
-    style: Option<String>,
+    /// Index of its style in [`Styled::names`].
+    style: Option<usize>,
     outline: Option<u8>,
     /// Paragraphs of text boxes anchored here, emitted after it.
     floating: Vec<String>,
+    /// Outside every other paragraph and every table cell: a paragraph of
+    /// its own, the only kind whose style and outline level count.
+    top: bool,
+}
+
+/// The styles paragraphs name, each name kept once.
+#[derive(Default)]
+struct Styled {
+    /// Every style named by a paragraph of its own, in the order first named.
+    names: Vec<String>,
+    /// Index of each name in `names`.
+    index: HashMap<String, usize>,
+    /// Paragraphs whose level comes from their style: (block index, index
+    /// in `names`).
+    paragraphs: Vec<(usize, usize)>,
+}
+
+impl Styled {
+    /// The index of a style name, added when it is new.
+    fn intern(&mut self, name: &str) -> usize {
+        // Paragraphs in a row mostly name the same style.
+        if let Some(&(_, last)) = self.paragraphs.last()
+            && self.names.get(last).is_some_and(|n| n == name)
+        {
+            return last;
+        }
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len();
+        self.names.push(name.to_owned());
+        self.index.insert(name.to_owned(), i);
+        i
+    }
+
+    /// The styles the paragraphs' levels come from, each once, in the order
+    /// the paragraphs first name them.
+    fn used(&self) -> Vec<&str> {
+        let mut seen = vec![false; self.names.len()];
+        let mut ids = Vec::new();
+        for &(_, style) in &self.paragraphs {
+            if let (Some(seen), Some(name)) = (seen.get_mut(style), self.names.get(style))
+                && !std::mem::replace(seen, true)
+            {
+                ids.push(name.as_str());
+            }
+        }
+        ids
+    }
 }
 
 struct CellBuild {
@@ -704,8 +864,7 @@ struct TableBuild {
 
 struct Body {
     blocks: Vec<Block>,
-    /// Paragraphs whose level comes from their style: (block index, styleId).
-    styled: Vec<(usize, String)>,
+    styled: Styled,
     paras: Vec<ParaBuild>,
     /// Emptied text buffers of ended paragraphs, for the next ones.
     spare: Vec<String>,
@@ -722,11 +881,11 @@ struct Body {
 impl Body {
     /// The document, and the paragraphs whose heading level their style
     /// decides.
-    fn parse(text: &str) -> Result<(Doc, Vec<(usize, String)>), Error> {
+    fn parse(text: &str) -> Result<(Doc, Styled), Error> {
         const PART: &str = "word/document.xml";
         let mut body = Body {
             blocks: Vec::new(),
-            styled: Vec::new(),
+            styled: Styled::default(),
             paras: Vec::new(),
             spare: Vec::new(),
             tables: Vec::new(),
@@ -851,19 +1010,24 @@ impl Body {
         }
     }
 
+    // Inlined into the event loop: called for every element, mostly one
+    // that needs nothing done.
+    #[inline(always)]
     fn start(&mut self, name: &str, e: &BytesStart, empty: bool) -> Result<(), Error> {
         match name {
             "p" => self.paras.push(ParaBuild {
                 text: self.spare.pop().unwrap_or_default(),
+                top: self.paras.is_empty() && self.cell.is_empty(),
                 ..ParaBuild::default()
             }),
+            // Only a paragraph of its own uses them (see `end_paragraph`).
             "pStyle" => {
-                if let Some(p) = self.paras.last_mut() {
-                    p.style = attr(e, "val").map(Cow::into_owned);
+                if let Some(p) = self.paras.last_mut().filter(|p| p.top) {
+                    p.style = attr(e, "val").map(|v| self.styled.intern(&v));
                 }
             }
             "outlineLvl" => {
-                if let Some(p) = self.paras.last_mut() {
+                if let Some(p) = self.paras.last_mut().filter(|p| p.top) {
                     p.outline = attr(e, "val").and_then(|v| v.parse::<u8>().ok());
                 }
             }
@@ -874,7 +1038,9 @@ impl Body {
             "tbl" => self.tables.push(TableBuild::default()),
             "tr" => {
                 if let Some(t) = self.tables.last_mut() {
-                    t.rows.push(Vec::new());
+                    // Rows mostly have as many cells as the one before.
+                    let cells = t.rows.last().map_or(0, Vec::len).min(64);
+                    t.rows.push(Vec::with_capacity(cells));
                     t.next_col = 0;
                 }
             }
@@ -909,6 +1075,7 @@ impl Body {
         Ok(())
     }
 
+    #[inline(always)]
     fn end(&mut self, name: &str) -> Result<(), Error> {
         match name {
             "p" => self.end_paragraph(),
@@ -955,7 +1122,28 @@ impl Body {
             style,
             outline,
             floating,
+            top: _,
         } = p;
+        // A paragraph of a table cell (not in a text box) adds its lines to
+        // the cell's text, from its own buffer.
+        if self.paras.is_empty()
+            && let Some(cell) = self.cell.last_mut()
+        {
+            let own = std::iter::once(buffer.trim());
+            for line in own.chain(floating.iter().map(String::as_str)) {
+                if line.is_empty() {
+                    continue;
+                }
+                if cell.text.is_empty() {
+                    cell.text = line.to_owned();
+                } else {
+                    push_line(&mut cell.text, line);
+                }
+            }
+            buffer.clear();
+            self.spare.push(buffer);
+            return;
+        }
         let text = buffer.trim().to_owned();
         buffer.clear();
         self.spare.push(buffer);
@@ -968,16 +1156,6 @@ impl Body {
             host.floating.extend(lines);
             return;
         }
-        if let Some(cell) = self.cell.last_mut() {
-            for line in lines {
-                if cell.text.is_empty() {
-                    cell.text = line;
-                } else {
-                    push_line(&mut cell.text, &line);
-                }
-            }
-            return;
-        }
         // The paragraph's own level is not its text boxes'. Level 9 is
         // Word's 正文文本: body text, said outright.
         let body = outline == Some(9) && has_text;
@@ -988,7 +1166,7 @@ impl Body {
         let mut style = style.filter(|_| level.is_none() && !body && has_text);
         for (i, line) in lines.enumerate() {
             if let Some(style) = style.take() {
-                self.styled.push((self.blocks.len(), style));
+                self.styled.paragraphs.push((self.blocks.len(), style));
             }
             self.paragraph_count += 1;
             self.blocks.push(Block::Paragraph(Paragraph {
@@ -1022,9 +1200,9 @@ impl Body {
         // starts at the same grid column in an earlier row.
         let mut out: Vec<Vec<TableCell>> = Vec::with_capacity(t.rows.len());
         // Grid column -> (row index in `out`, cell index) of the open merge.
-        let mut open: HashMap<u32, (usize, usize)> = HashMap::new();
+        let mut open = OpenMerges::new(&t.rows);
         for (r, row) in t.rows.into_iter().enumerate() {
-            let mut cells: Vec<TableCell> = Vec::new();
+            let mut cells: Vec<TableCell> = Vec::with_capacity(row.len());
             for (col, c) in row {
                 let text = c.text;
                 if c.hmerge_continue
@@ -1034,7 +1212,7 @@ impl Body {
                     continue;
                 }
                 if c.vmerge == Some(false)
-                    && let Some(&(orow, oidx)) = open.get(&col)
+                    && let Some((orow, oidx)) = open.get(col)
                 {
                     let origin = &mut out[orow][oidx];
                     origin.rowspan += 1;
@@ -1044,11 +1222,7 @@ impl Body {
                     continue;
                 }
                 let idx = cells.len();
-                if c.vmerge == Some(true) {
-                    open.insert(col, (out.len(), idx));
-                } else {
-                    open.remove(&col);
-                }
+                open.set(col, (c.vmerge == Some(true)).then_some((out.len(), idx)));
                 cells.push(TableCell {
                     text,
                     col,
@@ -1067,6 +1241,51 @@ impl Body {
             rows: out,
             spans_known: true,
         }));
+    }
+}
+
+/// Grid column -> (row index, cell index) of the vertical merge open there.
+enum OpenMerges {
+    /// One slot per column, for a table as narrow as tables are.
+    Dense(Vec<Option<(usize, usize)>>),
+    /// Columns spread wide by spans (a crafted table).
+    Sparse(HashMap<u32, (usize, usize)>),
+}
+
+impl OpenMerges {
+    /// Widest grid a table is given one slot per column for.
+    const DENSE_COLUMNS: u32 = 512;
+
+    fn new(rows: &[Vec<(u32, CellBuild)>]) -> OpenMerges {
+        let widest = rows.iter().flatten().map(|(col, _)| *col).max();
+        match widest {
+            Some(w) if w >= Self::DENSE_COLUMNS => OpenMerges::Sparse(HashMap::new()),
+            w => OpenMerges::Dense(vec![None; w.map_or(0, |w| w as usize + 1)]),
+        }
+    }
+
+    fn get(&self, col: u32) -> Option<(usize, usize)> {
+        match self {
+            OpenMerges::Dense(slots) => slots.get(col as usize).copied().flatten(),
+            OpenMerges::Sparse(map) => map.get(&col).copied(),
+        }
+    }
+
+    /// Opens a merge at `col`, or closes the one there with `None`.
+    fn set(&mut self, col: u32, origin: Option<(usize, usize)>) {
+        match self {
+            OpenMerges::Dense(slots) => {
+                if let Some(slot) = slots.get_mut(col as usize) {
+                    *slot = origin;
+                }
+            }
+            OpenMerges::Sparse(map) => {
+                match origin {
+                    Some(o) => map.insert(col, o),
+                    None => map.remove(&col),
+                };
+            }
+        }
     }
 }
 
@@ -1179,6 +1398,13 @@ mod tests {
         };
         assert_eq!(doc.blocks.len(), 1);
         assert_eq!(t.rows[0][0].text, "商业企业嵌套 3");
+        // A text box in a cell's paragraph: its lines follow the paragraph's.
+        let body = r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t> 格 </w:t></w:r><w:r><w:drawing><w:txbxContent><w:p><w:r><w:t>框</w:t></w:r></w:p><w:p/></w:txbxContent></w:drawing></w:r></w:p><w:p/><w:p><w:r><w:t>A</w:t></w:r></w:p><w:p><w:r><w:t>B</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#;
+        let doc = read(&docx(body)).unwrap();
+        let Block::Table(t) = &doc.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(t.rows[0][0].text, "格框A B");
     }
 
     #[test]
@@ -1218,6 +1444,102 @@ mod tests {
             }
         }
         assert!(answered);
+    }
+
+    #[test]
+    fn scanned_attributes_are_what_quick_xml_reads() {
+        let tags = [
+            r#"<w:pStyle w:val="Heading1"/>"#,
+            r#"<w:pStyle w:val="Heading1" />"#,
+            r#"<w:vMerge/>"#,
+            r#"<w:vMerge w:val='restart'/>"#,
+            r#"<w:x a="1"w:val="2"/>"#,
+            r#"<w:x w:other="1"  val="标题"/>"#,
+            r#"<w:x w:val = "spaced"/>"#,
+            r#"<w:x w:val="a&amp;b"/>"#,
+            r#"<w:x w:val="line
+break"/>"#,
+            r#"<w:x w:a="x" w:val=unquoted/>"#,
+            r#"<w:x w:val="1" w:val="2"/>"#,
+            r#"<w:x w:a w:val="1"/>"#,
+            r#"<w:x xmlns:w="u" w:val=""/>"#,
+        ];
+        let mut found = 0;
+        for tag in tags {
+            let mut reader = Reader::from_str(tag);
+            let Ok(Event::Empty(e)) = reader.read_event() else {
+                panic!("{tag}")
+            };
+            for name in ["val", "a", "w"] {
+                match scan_attr(e.attributes_raw(), name) {
+                    Scanned::Found(v) => {
+                        found += 1;
+                        assert_eq!(iterated_attr(&e, name).as_deref(), Some(v), "{tag}");
+                    }
+                    Scanned::Absent => assert_eq!(iterated_attr(&e, name), None, "{tag}"),
+                    Scanned::Unsure => {}
+                }
+                assert_eq!(attr(&e, name), iterated_attr(&e, name), "{tag}");
+            }
+        }
+        assert!(found >= 8, "the common shapes are scanned");
+    }
+
+    #[test]
+    fn merges_far_along_the_grid_are_kept_as_near_ones() {
+        let tc = |attrs: &str, text: &str| {
+            format!(
+                r#"<w:tc><w:tcPr>{attrs}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"#
+            )
+        };
+        let table = |before: u32| {
+            let skip = format!(r#"<w:trPr><w:gridBefore w:val="{before}"/></w:trPr>"#);
+            format!(
+                "<w:tbl><w:tr>{skip}{}{}</w:tr><w:tr>{skip}{}{}</w:tr></w:tbl>",
+                tc(r#"<w:vMerge w:val="restart"/>"#, "甲"),
+                tc("", "乙"),
+                tc("<w:vMerge/>", ""),
+                tc("", "丙"),
+            )
+        };
+        let shape = |before: u32| {
+            let doc = read(&docx(&table(before))).unwrap();
+            let Block::Table(t) = &doc.blocks[0] else {
+                panic!()
+            };
+            t.shape()
+                .into_iter()
+                .map(|r| {
+                    r.into_iter()
+                        .map(|(text, col, rs, cs)| (text, col - before, rs, cs))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        };
+        let near = shape(0);
+        assert_eq!(near[0][0], ("甲".into(), 0, 2, 1));
+        const { assert!(MAX_SPAN >= OpenMerges::DENSE_COLUMNS) };
+        assert_eq!(shape(MAX_SPAN), near);
+    }
+
+    #[test]
+    fn the_byte_scan_finds_what_xml_refuses() {
+        // Every character, at the start and where it straddles two blocks.
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            for pad in [0, 62, 63] {
+                let text = format!("{}{c}b", "a".repeat(pad));
+                let want = (!xml_char(c)).then_some(pad);
+                assert_eq!(first_illegal_char(&text), want, "U+{:04X}", c as u32);
+            }
+        }
+        let text = "，“中文”\u{FFFD}\u{FFEF}x\u{FFFE}\u{1}".repeat(9);
+        assert_eq!(
+            first_illegal_char(&text),
+            text.char_indices()
+                .find(|&(_, c)| !xml_char(c))
+                .map(|(i, _)| i)
+        );
+        assert_eq!(first_illegal_char(&"，中文\t\r\n".repeat(40)), None);
     }
 
     #[test]

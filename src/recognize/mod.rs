@@ -120,8 +120,12 @@ pub fn section_number(text: &str) -> Option<usize> {
 /// Whether `text` has at most `max` characters besides whitespace; stops
 /// counting early, so that long paragraphs cost nothing here.
 fn at_most(text: &str, max: usize) -> bool {
+    // Every character is a byte at least.
+    if text.len() <= max {
+        return true;
+    }
     text.chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c) || !c.is_whitespace())
         .nth(max)
         .is_none()
 }
@@ -132,8 +136,12 @@ pub fn section_index(text: &str) -> Option<usize> {
     section_heading(text).map(|s| s as usize)
 }
 
+/// One character of each section's keywords, which [`fold`] leaves as it
+/// is: a text with none of them heads no section.
+const HEADING_CHARS: [char; 6] = ['情', '主', '申', '复', '问', '事'];
+
 fn section_heading(text: &str) -> Option<Sec> {
-    if !at_most(text, MAX_HEADING_CHARS) {
+    if !at_most(text, MAX_HEADING_CHARS) || !text.contains(HEADING_CHARS) {
         return None;
     }
     let f = fold(text);
@@ -149,12 +157,25 @@ fn section_heading(text: &str) -> Option<Sec> {
         Some(n) => SECTIONS.into_iter().find(|s| s.numeral() == n && has(*s)),
         None if rest.len() < f.len() => SECTIONS.into_iter().find(|s| has(*s)),
         // Unnumbered: only the exact official wording.
-        None => SECTIONS.into_iter().find(|s| {
-            crate::layout::SECTION_HEADINGS[*s as usize]
-                .split_once('、')
-                .is_some_and(|(_, title)| f == fold(title))
-        }),
+        None => SECTIONS
+            .into_iter()
+            .find(|s| unnumbered_titles().get(*s as usize) == Some(&f)),
     }
+}
+
+/// Each section's official heading without its numeral, folded once per
+/// process.
+fn unnumbered_titles() -> &'static [String] {
+    static TITLES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TITLES.get_or_init(|| {
+        crate::layout::SECTION_HEADINGS
+            .iter()
+            .map(|h| {
+                h.split_once('、')
+                    .map_or_else(String::new, |(_, t)| fold(t))
+            })
+            .collect()
+    })
 }
 
 /// Lines a web page adds around the report.
@@ -198,9 +219,9 @@ fn strip_chrome(text: &str) -> &str {
 /// Cuts a long paragraph where an official section heading stands inside
 /// it: text whose line breaks were lost runs the whole report together
 /// (`…问责。 二、主动公开政府信息情况第二十条第（一）项…`).
-fn split_at_headings(text: &str) -> Vec<String> {
-    if text.chars().count() <= MAX_HEADING_CHARS {
-        return vec![text.to_owned()];
+fn split_at_headings(text: &str) -> Vec<&str> {
+    if text.len() <= MAX_HEADING_CHARS || text.chars().count() <= MAX_HEADING_CHARS {
+        return vec![text];
     }
     let mut pieces = Vec::new();
     let mut rest = text;
@@ -219,13 +240,13 @@ fn split_at_headings(text: &str) -> Vec<String> {
         };
         let before = rest[..i].trim();
         if !before.is_empty() {
-            pieces.push(before.to_owned());
+            pieces.push(before);
         }
-        pieces.push(heading.to_owned());
+        pieces.push(&rest[i..i + heading.len()]);
         rest = rest[i + heading.len()..].trim_start();
     }
     if !rest.trim().is_empty() {
-        pieces.push(rest.trim_end().to_owned());
+        pieces.push(rest.trim_end());
     }
     pieces
 }
@@ -287,7 +308,7 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
         .iter()
         .map(|n| read_warning(n.code, None, n.loc, n.message.clone()))
         .collect();
-    let mut sources = BTreeMap::new();
+    let mut sources = tables::Sources::new();
     let mut outline = outline(doc, &mut findings);
 
     let mut out = Sections::default();
@@ -358,7 +379,10 @@ pub fn recognize(doc: &Doc, hints: &Hints) -> Recognized {
             sources: BTreeMap::new(),
         },
         findings,
-        sources,
+        // Sorting runs already in order, the map is built without a search
+        // per entry; of equal pointers the last recorded is kept, as when
+        // each is inserted in turn.
+        sources: sources.into_iter().collect(),
     }
 }
 
@@ -372,10 +396,10 @@ fn outline<'d>(doc: &'d Doc, findings: &mut Vec<Finding>) -> Outline<'d> {
         match block {
             DocBlock::Paragraph(p) => {
                 for text in split_at_headings(&p.text) {
-                    if is_chrome(&text) {
+                    if is_chrome(text) {
                         continue;
                     }
-                    let text = strip_chrome(&text).to_owned();
+                    let text = strip_chrome(text).to_owned();
                     if let Some(sec) = section_heading(&text)
                         && o.sections[sec as usize].is_none()
                     {
@@ -448,7 +472,7 @@ fn table_section<'d>(
     id: TableId,
     items: Vec<Item<'d>>,
     findings: &mut Vec<Finding>,
-    sources: &mut BTreeMap<&'static str, Loc>,
+    sources: &mut tables::Sources,
 ) -> (Vec<Block>, tables::AnyTable, Vec<Block>) {
     let mut t = tables::TableInput::new(id);
     let mut body = Vec::new();
@@ -661,6 +685,17 @@ mod tests {
         );
         assert_eq!(section_heading("（二）主动公开政府信息情况"), None);
         assert_eq!(section_heading("其他需要报告的事项"), Some(Sec::Other));
+    }
+
+    #[test]
+    fn every_heading_has_a_character_looked_for() {
+        for sec in SECTIONS {
+            let title = crate::layout::SECTION_HEADINGS[sec as usize];
+            assert!(title.contains(HEADING_CHARS), "{title}");
+            // A heading holds all of its section's keywords: one will do.
+            assert!(sec.keywords().iter().any(|k| k.contains(HEADING_CHARS)));
+            assert!(!unnumbered_titles()[sec as usize].is_empty());
+        }
     }
 
     #[test]

@@ -45,6 +45,10 @@ fn marker(f: &str) -> Option<TableId> {
     }
 }
 
+/// Where each table cell was read, in the order recorded: runs sorted by
+/// pointer, one per block filled; made into a map once at the end.
+pub(super) type Sources = Vec<(&'static str, Loc)>;
+
 /// The [`fold`]ed text of each label cell of a document table, row by row,
 /// and `None` for each value cell: folded once, both to tell the table apart
 /// and to place its cells.
@@ -243,11 +247,7 @@ impl<'d> TableInput<'d> {
         self.stream = paras.to_vec();
     }
 
-    pub fn recognize(
-        self,
-        findings: &mut Vec<Finding>,
-        sources: &mut BTreeMap<&'static str, Loc>,
-    ) -> Output<'d> {
+    pub fn recognize(self, findings: &mut Vec<Finding>, sources: &mut Sources) -> Output<'d> {
         let mut ctx = Ctx {
             findings,
             sources,
@@ -338,7 +338,7 @@ fn cut_at_labels(text: &str, labels: &[String]) -> Vec<String> {
 
 struct Ctx<'a> {
     findings: &'a mut Vec<Finding>,
-    sources: &'a mut BTreeMap<&'static str, Loc>,
+    sources: &'a mut Sources,
     tokens: &'a [Token<'a>],
     last_used: Option<usize>,
 }
@@ -357,11 +357,19 @@ impl Ctx<'_> {
     /// A label printed with a note after it (`规章(设区的市、自治州人民政府应提供
     /// 相关数据)`, a provincial form's instruction) is read as the official
     /// label; the note is reported so that it is not lost.
-    fn instruction(&mut self, text: &str, f: &str, label: &'static str, place: Place, loc: Loc) {
+    /// `place` is made only when there is something to report.
+    fn instruction(
+        &mut self,
+        text: &str,
+        f: &str,
+        label: &'static str,
+        place: impl FnOnce() -> Place,
+        loc: Loc,
+    ) {
         if f.len() > folded(label).len() {
             let mut note = read_warning(
                 "instruction",
-                Some(place),
+                Some(place()),
                 loc,
                 format!("the label carries a note: “{}”", text.trim()),
             );
@@ -377,7 +385,12 @@ impl Ctx<'_> {
     /// The cells of a row: its value tokens, trailing blank filler dropped
     /// and a run of digits cut out of glued text split when that is the only
     /// way it can be split. `None`, with a warning, when they do not fit.
-    fn row_cells(&mut self, row: &RowRead, n: usize, place: Place) -> Option<Vec<(Cell, Loc)>> {
+    fn row_cells(
+        &mut self,
+        row: &RowRead,
+        n: usize,
+        place: impl FnOnce() -> Place,
+    ) -> Option<Vec<(Cell, Loc)>> {
         // Blank filler: the empty positions a merged label or value cell
         // covers, which text and Markdown tables write out as empty cells.
         let mut values = row.values.clone();
@@ -405,7 +418,7 @@ impl Ctx<'_> {
                 }
                 self.warn(
                     "split",
-                    Some(place),
+                    Some(place()),
                     t.loc,
                     format!(
                         "the digits “{}” ran together and cannot be split into {n} cells unambiguously; the row is left blank",
@@ -419,7 +432,7 @@ impl Ctx<'_> {
             let shown: Vec<&str> = values.iter().map(|&i| &*self.tokens[i].text).collect();
             self.warn(
                 "count",
-                Some(place),
+                Some(place()),
                 label_loc,
                 format!(
                     "{} value{} where the form has {n} ({}); the row is left blank rather than guessed",
@@ -442,9 +455,9 @@ impl Ctx<'_> {
     /// order, so that both grids and text, where each merged cell appears
     /// once, match). Returns why it does not match.
     fn check_header(&self, header: &[usize], tree: &'static [HeaderNode]) -> Result<(), String> {
-        let expected: Vec<String> = layout::level_order(tree)
+        let expected: Vec<Cow<'static, str>> = layout::level_order(tree)
             .iter()
-            .map(|n| folded(n.label).into_owned())
+            .map(|n| folded(n.label))
             .collect();
         let mut next = 0;
         for &i in header {
@@ -454,7 +467,7 @@ impl Ctx<'_> {
             }
             if next < expected.len() && matches_folded(&t.f, &expected[next]) {
                 next += 1;
-            } else if expected[..next].contains(&t.f) {
+            } else if expected[..next].iter().any(|e| *e == t.f) {
                 // A merged cell repeated, as some converters write them.
             } else {
                 return Err(format!("“{}” is not in the official header", t.text));
@@ -574,7 +587,8 @@ impl Ctx<'_> {
                         format!("the label is printed “{}”; read as “{label}”", t.text),
                     );
                 } else {
-                    self.instruction(&t.text, &t.f, label, place(Some(label.to_owned())), t.loc);
+                    let row_place = || place(Some(label.to_owned()));
+                    self.instruction(&t.text, &t.f, label, row_place, t.loc);
                 }
                 if !path.starts_with("results") || path == "results" {
                     group.clear();
@@ -641,7 +655,7 @@ impl Ctx<'_> {
                 continue;
             }
             if let Some(row_cells) =
-                self.row_cells(r, l.columns.len(), place(Some(l.row_label(row))))
+                self.row_cells(r, l.columns.len(), || place(Some(l.row_label(row))))
             {
                 cells.insert(path, row_cells);
             }
@@ -649,7 +663,7 @@ impl Ctx<'_> {
         let mut extra_rows = Vec::new();
         for (after, r) in &extras {
             let label = tokens[r.label].text.to_string();
-            let Some(values) = self.row_cells(r, l.columns.len(), place(Some(label.clone())))
+            let Some(values) = self.row_cells(r, l.columns.len(), || place(Some(label.clone())))
             else {
                 continue;
             };
@@ -706,6 +720,8 @@ impl Ctx<'_> {
         mut cells: BTreeMap<&str, Vec<(Cell, Loc)>>,
         read: &[&str],
     ) {
+        // (rank of the pointer, pointer, where the value was read).
+        let mut placed: Vec<(usize, &'static str, Loc)> = Vec::new();
         for (ri, row) in l.rows.iter().enumerate() {
             let Some(found) = cells.remove(row.path) else {
                 if !read.contains(&row.path) {
@@ -727,11 +743,16 @@ impl Ctx<'_> {
             };
             for (ci, ((cell, loc), slot)) in found.into_iter().zip(slots.iter_mut()).enumerate() {
                 if loc != Loc::Unknown {
-                    self.sources.insert(l.pointer_at(ri, ci), loc);
+                    placed.push((l.pointer_rank(ri, ci), l.pointer_at(ri, ci), loc));
                 }
                 **slot = cell;
             }
         }
+        // Sorted by rank, the entries are sorted by pointer: the map of
+        // sources is built from runs already in order.
+        placed.sort_unstable_by_key(|&(rank, ..)| rank);
+        self.sources
+            .extend(placed.into_iter().map(|(_, pointer, loc)| (pointer, loc)));
     }
 
     // ------------------------------------------------------------ table 4
@@ -787,7 +808,7 @@ impl Ctx<'_> {
             label: start,
             values,
         };
-        let row_cells = self.row_cells(&read, leaves, place)?;
+        let row_cells = self.row_cells(&read, leaves, move || place)?;
         let l = &TABLE4;
         let mut cells: BTreeMap<&str, Vec<(Cell, Loc)>> = BTreeMap::new();
         for (row, chunk) in l.rows.iter().zip(row_cells.chunks(l.columns.len())) {
@@ -844,13 +865,12 @@ impl Ctx<'_> {
                 .find(|r| matches_folded(&t.f, &folded(r.label)));
             if let Some(r) = row {
                 in_header = false;
-                let place = Place {
+                let place = || Place {
                     table: title.to_owned(),
                     row: Some(r.label.to_owned()),
                     column: None,
                 };
-                let (text, f, loc) = (t.text.clone(), t.f.clone(), t.loc);
-                self.instruction(&text, &f, r.label, place, loc);
+                self.instruction(&t.text, &t.f, r.label, place, t.loc);
                 b.rows.push((
                     Some(r.path),
                     RowRead {
@@ -1049,7 +1069,7 @@ impl Ctx<'_> {
             let mut last_row = None;
             for (path, r) in &b.rows {
                 let row = path.and_then(|p| l.row(p));
-                let row_place = Place {
+                let row_place = || Place {
                     table: l.title(),
                     row: Some(row.map_or_else(
                         || tokens[r.label].text.to_string(),
@@ -1057,7 +1077,7 @@ impl Ctx<'_> {
                     )),
                     column: None,
                 };
-                let Some(read) = self.row_cells(r, order.len().max(1), row_place.clone()) else {
+                let Some(read) = self.row_cells(r, order.len().max(1), row_place) else {
                     continue;
                 };
                 match row {
@@ -1072,7 +1092,7 @@ impl Ctx<'_> {
                     None => {
                         self.warn(
                             "extra",
-                            Some(row_place),
+                            Some(row_place()),
                             tokens[r.label].loc,
                             "a row the national form does not have; kept in extra_rows".into(),
                         );
