@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind is needed: apt-get install valgrind" >&2; exit 2; }
 cargo build --release --quiet --example bench_floor --example bench_to_json
+T=${CARGO_TARGET_DIR:-target}/release/examples
 N=50
 count() { # prints the instructions of one run of "$@"
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 \
@@ -17,10 +18,10 @@ count() { # prints the instructions of one run of "$@"
 # compiling the schema), which is taken off the N-iteration total.
 printf '%-32s %14s %14s %7s\n' file floor/iter xxgk/iter ratio
 for f in tests/fixtures/docx/*.docx; do
-    floor1=$(count target/release/examples/bench_floor "$f" 1)
-    floorn=$(count target/release/examples/bench_floor "$f" $((N + 1)))
-    path1=$(count target/release/examples/bench_to_json "$f" 1)
-    pathn=$(count target/release/examples/bench_to_json "$f" $((N + 1)))
+    floor1=$(count $T/bench_floor "$f" 1)
+    floorn=$(count $T/bench_floor "$f" $((N + 1)))
+    path1=$(count $T/bench_to_json "$f" 1)
+    pathn=$(count $T/bench_to_json "$f" $((N + 1)))
     floor=$(( (floorn - floor1) / N ))
     path=$(( (pathn - path1) / N ))
     printf '%-32s %14d %14d %6.2fx\n' "$(basename "$f")" "$floor" "$path" \
