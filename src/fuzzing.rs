@@ -5,7 +5,8 @@
 //! Each harness panics when a property the project promises is broken:
 //! a reader that panics, an error without words, a loaded report that does
 //! not write, or whose JSON or XML does not load back to the same report, a
-//! DOCX that writes but does not read back to what was written.
+//! DOCX that writes but does not read back to what was written, a JSON or
+//! XML input that validating and loading judge differently.
 
 use serde_json::Value;
 
