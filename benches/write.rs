@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// The allocator the `xxgk` command uses.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xxgk::convert::WriteOptions;

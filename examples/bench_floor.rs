@@ -6,6 +6,7 @@
 use std::io::Read;
 
 /// The allocator the `xxgk` command uses.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -4,6 +4,7 @@
 //! `cargo run --release --example bench_to_json -- FILE [ITERATIONS]`
 
 /// The allocator the `xxgk` command uses.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -3,6 +3,7 @@
 use xxgk::{Format, load};
 
 /// The allocator the `xxgk` command uses.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 /// convert a DOCX (BENCHMARKS.md). Built without transparent huge pages
 /// (`no_thp`), which would hold the heap in 2 MiB pages: a batch's peak
 /// memory is 15-17 MB with them off and 27-44 MB with them on.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
