@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::finding::{Finding, Severity};
 use crate::layout;
-use crate::model::{Decimal, MAX_NUMBER_CHARS};
+use crate::model::Decimal;
 
 /// The schema's text, exactly as shipped.
 pub const SCHEMA_JSON: &str = include_str!("../schemas/annual-report.schema.json");
@@ -72,7 +72,7 @@ pub(crate) fn finding(instance: &Value, pointer: String, rule: &str, message: St
 /// Schema calls `3.0` an integer; a count keeps its written digits, so it
 /// would stay `3.0` and could not be added up), a whole number past 64
 /// bits anywhere, and an amount that is not plain decimal notation of at
-/// most [`MAX_NUMBER_CHARS`] characters (`1e5`). Refused at their pointers,
+/// most [`MAX_NUMBER_CHARS`](crate::model::MAX_NUMBER_CHARS) characters (`1e5`). Refused at their pointers,
 /// never changed.
 fn inexact(instance: &Value) -> Vec<Finding> {
     fn plainly_whole(text: &str) -> bool {
@@ -138,9 +138,7 @@ fn inexact(instance: &Value) -> Vec<Finding> {
     for (pointer, what, text) in found {
         let message = match what {
             "maximum" => format!("{text} is too large: a whole number must fit in 64 bits"),
-            "value" => format!(
-                "the number {text} cannot be kept exactly: write it in plain decimal notation of at most {MAX_NUMBER_CHARS} characters"
-            ),
+            "value" => Decimal::refusal(&text),
             _ => format!(
                 "{text} is not written as a whole number: a count is written without a point or an exponent"
             ),

@@ -71,6 +71,14 @@ impl Decimal {
         Some(Decimal(text.to_owned()))
     }
 
+    /// Why `text`, which [`Decimal::parse`] refuses, cannot be a cell's
+    /// number.
+    pub fn refusal(text: &str) -> String {
+        format!(
+            "the number {text} cannot be kept exactly: write it in plain decimal notation of at most {MAX_NUMBER_CHARS} characters"
+        )
+    }
+
     /// Builds a decimal from an integer.
     pub fn from_int(n: i64) -> Decimal {
         Decimal(n.to_string())
@@ -237,11 +245,9 @@ impl<'de> Deserialize<'de> for Cell {
             serde_json::Value::String(s) => Ok(Cell::Text(s)),
             serde_json::Value::Number(n) => {
                 let text = n.to_string();
-                Decimal::parse(&text).map(Cell::Number).ok_or_else(|| {
-                    D::Error::custom(format!(
-                        "the number {text} cannot be kept exactly: write it in plain decimal notation of at most {MAX_NUMBER_CHARS} characters"
-                    ))
-                })
+                Decimal::parse(&text)
+                    .map(Cell::Number)
+                    .ok_or_else(|| D::Error::custom(Decimal::refusal(&text)))
             }
             other => Err(D::Error::custom(format!(
                 "a cell is a number, null or a string, not {}",
