@@ -16,7 +16,7 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
-use crate::doc::Loc;
+use crate::doc::{Doc, Loc};
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
 use crate::model::{Edition, Report, SourceFormat};
@@ -227,14 +227,14 @@ pub fn load_limited(
     max_input_bytes: u64,
 ) -> Result<Checked, Error> {
     check_size(bytes, max_input_bytes)?;
-    match format {
-        Format::Json => {
-            let (value, text) = parse_json(bytes)?;
-            load_value(value, Some(text))
-        }
-        Format::Xml => load_xml(bytes),
-        _ => Ok(load_doc(bytes, format, hints)?.0),
+    if let Some(reader) = document_reader(format) {
+        return Ok(load_doc(bytes, reader, hints)?.0);
     }
+    if format == Format::Xml {
+        return load_xml(bytes);
+    }
+    let (value, text) = parse_json(bytes)?;
+    load_value(value, Some(text))
 }
 
 /// What validating an input found, without the report itself.
@@ -257,20 +257,20 @@ pub fn verify(
     max_input_bytes: u64,
 ) -> Result<Verdict, Error> {
     check_size(bytes, max_input_bytes)?;
-    let (findings, value) = match format {
-        Format::Json => {
-            let (value, _) = parse_json(bytes)?;
-            (check_value(&value)?, value)
+    let (findings, value) = match document_reader(format) {
+        Some(reader) => {
+            let (checked, value) = load_doc(bytes, reader, hints)?;
+            (checked.findings, value)
         }
-        Format::Xml => {
+        None if format == Format::Xml => {
             let (value, places) = crate::xml::read(bytes)?;
             let mut findings = check_value(&value).map_err(|e| places.attach_to_error(e))?;
             places.attach(&mut findings);
             (findings, value)
         }
-        _ => {
-            let (checked, value) = load_doc(bytes, format, hints)?;
-            (checked.findings, value)
+        None => {
+            let (value, _) = parse_json(bytes)?;
+            (check_value(&value)?, value)
         }
     };
     Ok(Verdict {
@@ -289,27 +289,31 @@ fn check_size(bytes: &[u8], max_input_bytes: u64) -> Result<(), Error> {
     Ok(())
 }
 
+/// A document format's reader, and how the report names the format.
+type DocumentReader = (fn(&[u8]) -> Result<Doc, Error>, SourceFormat);
+
+/// The reader of a document format; none for JSON and XML, which hold a
+/// report already.
+fn document_reader(format: Format) -> Option<DocumentReader> {
+    match format {
+        Format::Json | Format::Xml => None,
+        Format::Text => Some((read::text::read, SourceFormat::Text)),
+        Format::Docx => Some((read::docx::read, SourceFormat::Docx)),
+        Format::Html => Some((read::html::read, SourceFormat::Html)),
+        Format::Pdf => Some((read::pdf::read, SourceFormat::Pdf)),
+    }
+}
+
 /// Reads a document (DOCX, HTML, text, PDF), recognizes the report in it
 /// and validates that; the report's JSON value comes back beside it.
-fn load_doc(bytes: &[u8], format: Format, hints: &Hints) -> Result<(Checked, Value), Error> {
-    let doc = match format {
-        Format::Json | Format::Xml => {
-            return Err(Error::Usage(format!("{format} is not a document format")));
-        }
-        Format::Text => read::text::read(bytes)?,
-        Format::Docx => read::docx::read(bytes)?,
-        Format::Html => read::html::read(bytes)?,
-        Format::Pdf => read::pdf::read(bytes)?,
-    };
+fn load_doc(
+    bytes: &[u8],
+    (read, source): DocumentReader,
+    hints: &Hints,
+) -> Result<(Checked, Value), Error> {
+    let doc = read(bytes)?;
     let mut hints = hints.clone();
-    hints.format.get_or_insert(match format {
-        Format::Json => SourceFormat::Json,
-        Format::Xml => SourceFormat::Xml,
-        Format::Docx => SourceFormat::Docx,
-        Format::Html => SourceFormat::Html,
-        Format::Text => SourceFormat::Text,
-        Format::Pdf => SourceFormat::Pdf,
-    });
+    hints.format.get_or_insert(source);
     let recognized = recognize::recognize(&doc, &hints);
     // Nothing of a report at all: refuse rather than write an empty one.
     let s = &recognized.report.sections;
