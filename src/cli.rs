@@ -229,15 +229,22 @@ impl Input<'_> {
             path: self.path.to_owned(),
             source,
         };
+        let mut bytes = Vec::new();
         let reader: Box<dyn Read> = if self.is_stdin() {
             Box::new(io::stdin().lock())
         } else {
             if self.path.is_dir() {
                 return Err(Error::Usage("is a folder, not a report file".into()));
             }
-            Box::new(File::open(self.path).map_err(io_err)?)
+            let file = File::open(self.path).map_err(io_err)?;
+            // Read in one go where the size is known (one more byte shows
+            // the end); a file that grows meanwhile is still read to the limit.
+            if let Ok(meta) = file.metadata() {
+                let want = meta.len().min(limit).saturating_add(1);
+                bytes.reserve_exact(usize::try_from(want).unwrap_or(0));
+            }
+            Box::new(file)
         };
-        let mut bytes = Vec::new();
         reader
             .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
@@ -261,6 +268,7 @@ struct JsonLine<'a> {
 }
 
 /// Where findings are printed and how.
+#[derive(Clone)]
 struct Printer {
     format: ErrorFormat,
     to_stdout: bool,
@@ -662,18 +670,19 @@ fn convert_one(
     o.warnings = findings.iter().any(|f| f.severity == Severity::Warning);
     match target {
         Some(path) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                    path: dir.to_owned(),
-                    source,
-                })?;
-            }
             let inputs = if input.is_stdin() {
                 Vec::new()
             } else {
                 vec![input.path.to_owned()]
             };
-            output::write_atomic(&path, &written.bytes, &inputs)?;
+            let bytes = written.bytes;
+            let printer = printer.clone();
+            // Written on the writing thread, which records a failure.
+            o.then = Some(Box::new(move |o: &mut Outcome| {
+                if let Err(e) = write_output(&path, &bytes, &inputs) {
+                    printer.error(&name, &e, o);
+                }
+            }));
         }
         None => {
             // Printed after this file's messages, in order.
@@ -685,6 +694,17 @@ fn convert_one(
     o.note("exit", || 0.into());
     o.note("findings", || json_findings(&findings));
     Ok(())
+}
+
+/// Writes a converted file, making its folder first.
+fn write_output(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), Error> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+    }
+    output::write_atomic(path, bytes, inputs)
 }
 
 /// A built-in template by name, or a template folder or tagged `.docx`.

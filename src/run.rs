@@ -2,13 +2,20 @@
 //! threads, each file's messages printed together when it is done, a
 //! progress bar on a terminal, a summary, and a JSON-lines report.
 //!
+//! A file's output is written on a thread of its own: creating the file,
+//! syncing it to disk and renaming it over the target wait on the disk, and
+//! meanwhile the next file is converted. That thread also prints each
+//! file's messages, in the order the files were finished.
+//!
 //! Memory does not grow with the number of files: each file's output is
-//! held only until it is printed.
+//! held only until it is written and printed, and only a few files can be
+//! waiting for the writing thread at a time.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -29,7 +36,13 @@ pub struct Outcome {
     pub record: serde_json::Map<String, Value>,
     /// Whether that line is wanted.
     keep: bool,
+    /// What is left to do on the writing thread (writing the output file),
+    /// before the outcome is printed.
+    pub then: Option<Deferred>,
 }
+
+/// Work left for the writing thread; it records a failure in the outcome.
+pub type Deferred = Box<dyn FnOnce(&mut Outcome) + Send>;
 
 impl Outcome {
     /// An outcome whose `--report` line is kept only when `record` says so.
@@ -157,24 +170,59 @@ where
         }
         bar.inc(1);
     };
-    let each = |job: &Job| {
-        if closed.load(Ordering::Relaxed) {
-            return;
+    let deliver = |job: &Job, mut o: Outcome| {
+        if let Some(then) = o.then.take() {
+            then(&mut o);
         }
+        finish(job, o);
+    };
+    let convert = |job: &Job| {
         let t0 = Instant::now();
         let mut o = work(job);
         let ms = t0.elapsed().as_secs_f64() * 1000.0;
         o.note("ms", || ((ms * 1000.0).round() / 1000.0).into());
-        finish(job, o);
+        o
     };
-    if opts.jobs <= 1 || jobs.len() <= 1 {
-        jobs.iter().for_each(each);
+    if jobs.len() <= 1 {
+        for job in jobs {
+            deliver(job, convert(job));
+        }
     } else {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(opts.jobs)
-            .build()
-            .map_err(io::Error::other)?;
-        pool.install(|| jobs.par_iter().with_max_len(1).for_each(each));
+        std::thread::scope(|scope| -> io::Result<()> {
+            // A few outcomes may wait for the writer; a converting thread
+            // that finds the queue full waits too, so memory stays bounded.
+            let (queue, outcomes) = mpsc::sync_channel::<(&Job, Outcome)>(2 * opts.jobs + 2);
+            scope.spawn(move || {
+                for (job, o) in outcomes {
+                    deliver(job, o);
+                }
+            });
+            let each = |i: usize| {
+                if closed.load(Ordering::Relaxed) {
+                    return;
+                }
+                let job = &jobs[i];
+                let o = convert(job);
+                // The writer stops receiving only by panicking, which the
+                // scope passes on.
+                let _ = queue.send((job, o));
+            };
+            if opts.jobs <= 1 {
+                (0..jobs.len()).for_each(each);
+            } else {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(opts.jobs)
+                    .build()
+                    .map_err(io::Error::other)?;
+                pool.install(|| {
+                    (0..jobs.len())
+                        .into_par_iter()
+                        .with_max_len(1)
+                        .for_each(each)
+                });
+            }
+            Ok(())
+        })?;
     }
     bar.finish_and_clear();
     if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {

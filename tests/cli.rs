@@ -729,13 +729,7 @@ fn a_folder_converts_in_parallel_mirroring_its_tree_and_survives_bad_files() {
     for jobs in ["1", "2"] {
         let out = dir.path().join(format!("out{jobs}"));
         let report = dir.path().join(format!("report{jobs}.jsonl"));
-        xxgk()
-            .arg("convert")
-            .arg(&input)
-            .arg("--out-dir")
-            .arg(&out)
-            .args(["--jobs", jobs, "--report"])
-            .arg(&report)
+        convert_folder(&input, &out, jobs, &report)
             .assert()
             .code(2)
             .stderr(
@@ -780,6 +774,82 @@ fn a_folder_converts_in_parallel_mirroring_its_tree_and_survives_bad_files() {
     for (path, bytes) in before {
         assert_eq!(fs::read(path).unwrap(), bytes);
     }
+}
+
+#[test]
+fn an_output_that_cannot_be_written_fails_that_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(input.join("docx")).unwrap();
+    for name in ["seed-2020-hengyang.json", "huaian-2024.json"] {
+        fs::copy(fixture(&format!("valid/{name}")), input.join(name)).unwrap();
+    }
+    fs::copy(
+        fixture("docx/seed-pandoc.docx"),
+        input.join("docx/seed-pandoc.docx"),
+    )
+    .unwrap();
+    for jobs in ["1", "2"] {
+        let out = dir.path().join(format!("out{jobs}"));
+        // A folder where one output goes, a file where another's folder goes.
+        fs::create_dir_all(out.join("huaian-2024.json")).unwrap();
+        fs::write(out.join("docx"), "in the way").unwrap();
+        let report = dir.path().join(format!("report{jobs}.jsonl"));
+        convert_folder(&input, &out, jobs, &report)
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("huaian-2024.json: error:")
+                    .and(predicate::str::contains("seed-pandoc.docx: error:"))
+                    .and(predicate::str::contains(
+                        "1 converted (0 with warnings), 2 failed",
+                    )),
+            );
+        let mut files = walk_files(&out);
+        files.sort();
+        // The good file is written; nothing half-written is left behind.
+        assert_eq!(files, ["docx", "seed-2020-hengyang.json"]);
+        assert!(out.join("huaian-2024.json").is_dir());
+        assert_eq!(fs::read(out.join("docx")).unwrap(), b"in the way");
+        let lines: Vec<Value> = json_lines(&fs::read(&report).unwrap());
+        let status = |file: &str| {
+            lines
+                .iter()
+                .find(|l| l["file"].as_str().unwrap().ends_with(file))
+                .map(|l| {
+                    (
+                        l["status"].clone(),
+                        l["exit"].clone(),
+                        l["error"].is_string(),
+                    )
+                })
+                .unwrap()
+        };
+        assert_eq!(
+            status("huaian-2024.json"),
+            ("failed".into(), 2.into(), true)
+        );
+        assert_eq!(
+            status("seed-pandoc.docx"),
+            ("failed".into(), 2.into(), true)
+        );
+        assert_eq!(
+            status("seed-2020-hengyang.json"),
+            ("ok".into(), 0.into(), false)
+        );
+    }
+}
+
+/// `convert IN --out-dir OUT --jobs N --report REPORT`.
+fn convert_folder(input: &Path, out: &Path, jobs: &str, report: &Path) -> Command {
+    let mut cmd = xxgk();
+    cmd.arg("convert")
+        .arg(input)
+        .arg("--out-dir")
+        .arg(out)
+        .args(["--jobs", jobs, "--report"])
+        .arg(report);
+    cmd
 }
 
 fn walk_files(dir: &Path) -> Vec<String> {
