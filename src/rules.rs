@@ -596,7 +596,7 @@ impl Rule {
                     let pointer = || match i.at {
                         At::Column(_) => l.pointer.to_owned(),
                         At::Row(ri) => {
-                            format!("{}/{}", l.pointer, l.rows[ri].path.replace('.', "/"))
+                            [l.pointer, "/", &l.rows[ri].path.replace('.', "/")].concat()
                         }
                     };
                     self.compare(g, (&i.lhs, *op, &i.rhs), place, pointer, out);
@@ -684,38 +684,53 @@ impl Rule {
         };
         let layout = g.l;
         let mut cells = Vec::new();
-        let mut describe = |terms: &[Resolved], sum: i128| -> String {
-            let parts: Vec<String> = terms
-                .iter()
-                .map(|t| {
-                    let mut value: i128 = 0;
-                    let mut blanks = 0;
-                    for &(r, c) in &t.cells {
-                        cells.push(layout.pointer_at(r, c).to_owned());
-                        match reading(g.at(r, c)) {
-                            Reading::Number(n) => value += n,
-                            _ => blanks += 1,
+        // Each side in words, `一(3) + 二(4) = 7`, written straight into
+        // the message (format! costs several times as much).
+        let mut describe = |out: &mut String, terms: &[Resolved], sum: i128| {
+            for (i, t) in terms.iter().enumerate() {
+                let mut value: i128 = 0;
+                let mut blanks = 0;
+                for &(r, c) in &t.cells {
+                    cells.push(layout.pointer_at(r, c).to_owned());
+                    match reading(g.at(r, c)) {
+                        Reading::Number(n) => value += n,
+                        _ => blanks += 1,
+                    }
+                }
+                if i > 0 {
+                    out.push_str(" + ");
+                }
+                if t.negative {
+                    out.push_str("− ");
+                }
+                out.push_str(t.short);
+                out.push('(');
+                match t.cells.as_slice() {
+                    [(r, c)] => match g.at(*r, *c) {
+                        Some(Value::Number(n)) => out.push_str(n.as_str()),
+                        Some(Value::String(s)) => out.push_str(&Cell::Text(s.clone()).display()),
+                        _ => out.push_str(&Cell::Blank.display()),
+                    },
+                    _ => {
+                        out.push_str(&value.to_string());
+                        if blanks > 0 {
+                            out.push_str("，含空白");
                         }
                     }
-                    let shown = match t.cells.as_slice() {
-                        [(r, c)] => match g.at(*r, *c) {
-                            Some(Value::Number(n)) => n.to_string(),
-                            Some(Value::String(s)) => Cell::Text(s.clone()).display(),
-                            _ => Cell::Blank.display(),
-                        },
-                        _ if blanks > 0 => format!("{value}，含空白"),
-                        _ => value.to_string(),
-                    };
-                    format!("{}{}({shown})", if t.negative { "− " } else { "" }, t.short)
-                })
-                .collect();
-            if parts.len() > 1 {
-                format!("{} = {sum}", parts.join(" + "))
-            } else {
-                parts.join("")
+                }
+                out.push(')');
+            }
+            if terms.len() > 1 {
+                out.push_str(" = ");
+                out.push_str(&sum.to_string());
             }
         };
-        let message = format!("{} {symbol} {}", describe(lhs, l.sum), describe(rhs, r.sum));
+        let mut message = String::with_capacity(160);
+        describe(&mut message, lhs, l.sum);
+        message.push(' ');
+        message.push_str(symbol);
+        message.push(' ');
+        describe(&mut message, rhs, r.sum);
         out.push(Finding {
             kind: "rule",
             rule: self.def.id.clone(),
