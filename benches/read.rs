@@ -16,7 +16,7 @@ use mimalloc::MiMalloc as Inner;
 #[cfg(not(feature = "mimalloc"))]
 use std::alloc::System as Inner;
 use xxgk::Format;
-use xxgk::convert::{Hints, load_with};
+use xxgk::convert::{Hints, MAX_INPUT_BYTES, load_with, verify};
 
 /// Counts live and peak heap bytes (over mimalloc, the allocator the
 /// `xxgk` command uses) while `COUNTING` is on, so that the
@@ -186,7 +186,20 @@ fn bench(c: &mut Criterion) {
         g.finish();
     }
     let json = fixture("tests/fixtures/valid/huaian-2024.json");
+    // What `validate` runs on a file: the findings, without the typed report.
     c.bench_function("huaian-2024.json validate", |b| {
+        b.iter(|| {
+            verify(
+                black_box(&json),
+                Format::Json,
+                &Hints::default(),
+                MAX_INPUT_BYTES,
+            )
+            .unwrap()
+        })
+    });
+    // What `convert` runs: validated, and the typed report built.
+    c.bench_function("huaian-2024.json load", |b| {
         b.iter(|| load_with(black_box(&json), Format::Json, &Hints::default()).unwrap())
     });
 }

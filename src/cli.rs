@@ -468,7 +468,7 @@ fn validate(
                 o.note("status", || status.into());
                 let code = o.code;
                 o.note("exit", || code.into());
-                o.note("editions", || editions_map(&checked.editions));
+                o.note("editions", || editions_map(&checked.editions()));
                 o.note("findings", || json_findings(&checked.findings));
             }
             Err(e) => printer.error(&name, &e, &mut o),

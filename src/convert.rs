@@ -19,6 +19,7 @@ use serde_json::Value;
 use crate::doc::{Doc, Loc};
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
+use crate::layout::{self, Layout};
 use crate::model::{Edition, Report, SourceFormat};
 pub use crate::recognize::Hints;
 use crate::write::template::Template;
@@ -233,7 +234,7 @@ pub fn load_limited(
     if format == Format::Xml {
         return load_xml(bytes);
     }
-    let (value, text) = parse_json(bytes)?;
+    let (value, text, _) = parse_json(bytes)?;
     load_value(value, Some(text))
 }
 
@@ -242,8 +243,15 @@ pub fn load_limited(
 pub struct Verdict {
     /// As [`Checked::findings`].
     pub findings: Vec<Finding>,
+    /// The tables and blocks the report holds.
+    layouts: Vec<&'static Layout>,
+}
+
+impl Verdict {
     /// The edition each table or block follows, by its title.
-    pub editions: Vec<(String, Edition)>,
+    pub fn editions(&self) -> Vec<(String, Edition)> {
+        write::docx::editions_of(&self.layouts)
+    }
 }
 
 /// Validates an input as [`load_limited`] does, and finds what it finds,
@@ -257,26 +265,24 @@ pub fn verify(
     max_input_bytes: u64,
 ) -> Result<Verdict, Error> {
     check_size(bytes, max_input_bytes)?;
-    let (findings, value) = match document_reader(format) {
+    let (findings, layouts) = match document_reader(format) {
         Some(reader) => {
             let (checked, value) = load_doc(bytes, reader, hints)?;
-            (checked.findings, value)
+            (checked.findings, layout::used_by(&value))
         }
         None if format == Format::Xml => {
             let (value, places) = crate::xml::read(bytes)?;
-            let mut findings = check_value(&value).map_err(|e| places.attach_to_error(e))?;
+            let (mut findings, layouts) =
+                check_value_in(&value, false).map_err(|e| places.attach_to_error(e))?;
             places.attach(&mut findings);
-            (findings, value)
+            (findings, layouts)
         }
         None => {
-            let (value, _) = parse_json(bytes)?;
-            (check_value(&value)?, value)
+            let (value, _, plain_numbers) = parse_json(bytes)?;
+            check_value_in(&value, plain_numbers)?
         }
     };
-    Ok(Verdict {
-        findings,
-        editions: write::docx::editions(&value),
-    })
+    Ok(Verdict { findings, layouts })
 }
 
 fn check_size(bytes: &[u8], max_input_bytes: u64) -> Result<(), Error> {
@@ -355,15 +361,17 @@ fn load_doc(
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Parses a JSON report strictly; hands back the text parsed, without its
-/// byte order mark.
-fn parse_json(bytes: &[u8]) -> Result<(Value, &[u8]), Error> {
+/// byte order mark, and whether every number is known to be whole and
+/// plainly written (see [`schema::check_noted`]).
+fn parse_json(bytes: &[u8]) -> Result<(Value, &[u8], bool), Error> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    let value: Value = crate::json::parse(bytes).map_err(|e| Error::Json {
-        line: e.line(),
-        column: e.column(),
-        message: strip_position(&e.to_string()),
-    })?;
-    Ok((value, bytes))
+    let (value, plain_numbers) =
+        crate::json::parse_noting_numbers(bytes).map_err(|e| Error::Json {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+    Ok((value, bytes, plain_numbers))
 }
 
 /// An XML report is its JSON value in other clothes: the same checks, with
@@ -379,13 +387,24 @@ fn load_xml(bytes: &[u8]) -> Result<Checked, Error> {
 /// the rules, each finding pointed at the source the report's own
 /// `sources` gives for its first cell.
 fn check_value(value: &Value) -> Result<Vec<Finding>, Error> {
-    let schema_errors = schema::check(value);
+    Ok(check_value_in(value, false)?.0)
+}
+
+/// [`check_value`], told whether every number is known to be whole and
+/// plainly written (see [`schema::check_noted`]); hands back the tables and
+/// blocks the report holds.
+fn check_value_in(
+    value: &Value,
+    plain_numbers: bool,
+) -> Result<(Vec<Finding>, Vec<&'static Layout>), Error> {
+    let schema_errors = schema::check_noted(value, plain_numbers);
     if !schema_errors.is_empty() {
         return Err(Error::Invalid {
             findings: schema_errors,
         });
     }
-    let mut findings = rules::check(value);
+    let layouts = layout::used_by(value);
+    let mut findings = rules::check_in(value, &layouts);
     if let Some(Value::Object(written)) = value.get("sources")
         && !findings.is_empty()
     {
@@ -398,7 +417,7 @@ fn check_value(value: &Value) -> Result<Vec<Finding>, Error> {
         };
         attach_sources(&mut findings, &sources);
     }
-    Ok(findings)
+    Ok((findings, layouts))
 }
 
 /// Checks a report's JSON value and builds the model from `text`, the JSON

@@ -127,7 +127,7 @@ impl Layout {
     /// How a person names this table (and block).
     pub fn title(&self) -> String {
         match self.block {
-            Some((_, block)) => format!("{} · {}", self.table.title(), block),
+            Some((_, block)) => [self.table.title(), " · ", block].concat(),
             None => self.table.title().to_owned(),
         }
     }
@@ -177,7 +177,7 @@ impl Layout {
     /// A column's label with its parent header: `法人或其他组织 · 商业企业`.
     pub fn column_label(&self, column: &Column) -> String {
         match column.parent {
-            Some(p) => format!("{p} · {}", column.label),
+            Some(p) => [p, " · ", column.label].concat(),
             None => column.label.to_owned(),
         }
     }

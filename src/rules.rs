@@ -268,9 +268,14 @@ pub fn builtin() -> &'static [Rule] {
 
 /// Checks every rule on a report (as JSON that has passed the schema).
 pub fn check(report: &Value) -> Vec<Finding> {
-    let layouts = layout::used_by(report);
+    check_in(report, &layout::used_by(report))
+}
+
+/// [`check`], on the tables and blocks the report is known to hold
+/// ([`layout::used_by`]).
+pub(crate) fn check_in(report: &Value, layouts: &[&'static Layout]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for l in &layouts {
+    for l in layouts {
         let Some(plan) = plans().iter().find(|p| std::ptr::eq(p.layout, *l)) else {
             continue;
         };
@@ -342,6 +347,9 @@ fn plans() -> &'static [Plan] {
 struct Grid<'a> {
     l: &'a Layout,
     cells: Vec<Option<&'a Value>>,
+    /// The positions in `cells` of those that hold text, in order: the
+    /// only cells a cell predicate can fail on.
+    texts: Vec<usize>,
 }
 
 impl<'a> Grid<'a> {
@@ -371,7 +379,13 @@ impl<'a> Grid<'a> {
                 fill_row(row, &plan.columns, out);
             }
         }
-        Some(Grid { l, cells })
+        let texts = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| matches!(v, Some(Value::String(_))))
+            .map(|(i, _)| i)
+            .collect();
+        Some(Grid { l, cells, texts })
     }
 
     fn at(&self, row: usize, col: usize) -> Option<&'a Value> {
@@ -394,11 +408,14 @@ pub(crate) enum Reading {
 pub(crate) fn reading(v: Option<&Value>) -> Reading {
     match v {
         None | Some(Value::Null) => Reading::Blank,
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from))
-            .map_or(Reading::Unreadable, Reading::Number),
+        Some(Value::Number(n)) => match plain_integer(n.as_str()) {
+            Some(i) => Reading::Number(i),
+            None => n
+                .as_i64()
+                .map(i128::from)
+                .or_else(|| n.as_u64().map(i128::from))
+                .map_or(Reading::Unreadable, Reading::Number),
+        },
         Some(Value::String(s)) => {
             let cell = Cell::Text(s.clone());
             if cell.is_placeholder() {
@@ -411,6 +428,22 @@ pub(crate) fn reading(v: Option<&Value>) -> Reading {
         }
         Some(_) => Reading::Unreadable,
     }
+}
+
+/// A number's text when it is an integer of at most 18 digits, written
+/// plainly (`-`, then digits): the common case, read without a parser.
+fn plain_integer(text: &str) -> Option<i128> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = digits
+        .bytes()
+        .fold(0i128, |n, d| n * 10 + i128::from(d - b'0'));
+    Some(if negative { -n } else { n })
 }
 
 /// The terms of one side of a formula: each with its sign, the rows (or
@@ -563,7 +596,7 @@ impl Rule {
                     let pointer = || match i.at {
                         At::Column(_) => l.pointer.to_owned(),
                         At::Row(ri) => {
-                            format!("{}/{}", l.pointer, l.rows[ri].path.replace('.', "/"))
+                            [l.pointer, "/", &l.rows[ri].path.replace('.', "/")].concat()
                         }
                     };
                     self.compare(g, (&i.lhs, *op, &i.rhs), place, pointer, out);
@@ -571,32 +604,35 @@ impl Rule {
             }
             (Check::Predicate(p), ForEach::Cell) => {
                 let kinds = self.def.kinds.as_deref().unwrap_or(&[]);
-                for (ri, r) in l.rows.iter().enumerate() {
-                    for (ci, c) in l.columns.iter().enumerate() {
-                        if !kinds.iter().any(|k| k.matches(c.kind)) {
-                            continue;
-                        }
-                        // Numbers were checked by the schema; only text can
-                        // break a cell predicate.
-                        let Some(Value::String(text)) = g.at(ri, ci) else {
-                            continue;
-                        };
-                        if let Some(problem) = predicate_fails(*p, &Cell::Text(text.clone())) {
-                            let pointer = l.cell_pointer(r, c);
-                            out.push(Finding {
-                                kind: "rule",
-                                rule: self.def.id.clone(),
-                                severity: self.def.severity,
-                                status: Some(Status::Violated),
-                                place: Some(cell_place(l, r, c)),
-                                cells: vec![pointer.clone()],
-                                pointer,
-                                values: None,
-                                message: problem,
-                                rule_text: Some(self.def.message.clone()),
-                                source: None,
-                            });
-                        }
+                // Numbers were checked by the schema; only text can break a
+                // cell predicate.
+                let width = l.columns.len();
+                for &i in &g.texts {
+                    let (Some(r), Some(c)) = (l.rows.get(i / width), l.columns.get(i % width))
+                    else {
+                        continue;
+                    };
+                    if !kinds.iter().any(|k| k.matches(c.kind)) {
+                        continue;
+                    }
+                    let Some(Some(Value::String(text))) = g.cells.get(i) else {
+                        continue;
+                    };
+                    if let Some(problem) = predicate_fails(*p, &Cell::Text(text.clone())) {
+                        let pointer = l.cell_pointer(r, c);
+                        out.push(Finding {
+                            kind: "rule",
+                            rule: self.def.id.clone(),
+                            severity: self.def.severity,
+                            status: Some(Status::Violated),
+                            place: Some(cell_place(l, r, c)),
+                            cells: vec![pointer.clone()],
+                            pointer,
+                            values: None,
+                            message: problem,
+                            rule_text: Some(self.def.message.clone()),
+                            source: None,
+                        });
                     }
                 }
             }
@@ -648,38 +684,53 @@ impl Rule {
         };
         let layout = g.l;
         let mut cells = Vec::new();
-        let mut describe = |terms: &[Resolved], sum: i128| -> String {
-            let parts: Vec<String> = terms
-                .iter()
-                .map(|t| {
-                    let mut value: i128 = 0;
-                    let mut blanks = 0;
-                    for &(r, c) in &t.cells {
-                        cells.push(layout.pointer_at(r, c).to_owned());
-                        match reading(g.at(r, c)) {
-                            Reading::Number(n) => value += n,
-                            _ => blanks += 1,
+        // Each side in words, `一(3) + 二(4) = 7`, written straight into
+        // the message (format! costs several times as much).
+        let mut describe = |out: &mut String, terms: &[Resolved], sum: i128| {
+            for (i, t) in terms.iter().enumerate() {
+                let mut value: i128 = 0;
+                let mut blanks = 0;
+                for &(r, c) in &t.cells {
+                    cells.push(layout.pointer_at(r, c).to_owned());
+                    match reading(g.at(r, c)) {
+                        Reading::Number(n) => value += n,
+                        _ => blanks += 1,
+                    }
+                }
+                if i > 0 {
+                    out.push_str(" + ");
+                }
+                if t.negative {
+                    out.push_str("− ");
+                }
+                out.push_str(t.short);
+                out.push('(');
+                match t.cells.as_slice() {
+                    [(r, c)] => match g.at(*r, *c) {
+                        Some(Value::Number(n)) => out.push_str(n.as_str()),
+                        Some(Value::String(s)) => out.push_str(&Cell::Text(s.clone()).display()),
+                        _ => out.push_str(&Cell::Blank.display()),
+                    },
+                    _ => {
+                        out.push_str(&value.to_string());
+                        if blanks > 0 {
+                            out.push_str("，含空白");
                         }
                     }
-                    let shown = match t.cells.as_slice() {
-                        [(r, c)] => match g.at(*r, *c) {
-                            Some(Value::Number(n)) => n.to_string(),
-                            Some(Value::String(s)) => Cell::Text(s.clone()).display(),
-                            _ => Cell::Blank.display(),
-                        },
-                        _ if blanks > 0 => format!("{value}，含空白"),
-                        _ => value.to_string(),
-                    };
-                    format!("{}{}({shown})", if t.negative { "− " } else { "" }, t.short)
-                })
-                .collect();
-            if parts.len() > 1 {
-                format!("{} = {sum}", parts.join(" + "))
-            } else {
-                parts.join("")
+                }
+                out.push(')');
+            }
+            if terms.len() > 1 {
+                out.push_str(" = ");
+                out.push_str(&sum.to_string());
             }
         };
-        let message = format!("{} {symbol} {}", describe(lhs, l.sum), describe(rhs, r.sum));
+        let mut message = String::with_capacity(160);
+        describe(&mut message, lhs, l.sum);
+        message.push(' ');
+        message.push_str(symbol);
+        message.push(' ');
+        describe(&mut message, rhs, r.sum);
         out.push(Finding {
             kind: "rule",
             rule: self.def.id.clone(),

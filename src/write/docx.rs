@@ -453,8 +453,13 @@ fn well_formed(xml: &str) -> Result<(), String> {
 /// The editions of the report's tables and blocks, with where each is: the
 /// layouts the report uses say it (table 4, the same in both, says none).
 pub fn editions(report: &Value) -> Vec<(String, Edition)> {
-    crate::layout::used_by(report)
-        .into_iter()
+    editions_of(&crate::layout::used_by(report))
+}
+
+/// [`editions`], of the tables and blocks a report holds.
+pub(crate) fn editions_of(layouts: &[&crate::layout::Layout]) -> Vec<(String, Edition)> {
+    layouts
+        .iter()
         .filter_map(|l| l.edition.map(|e| (l.title(), e)))
         .collect()
 }
