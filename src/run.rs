@@ -2,10 +2,11 @@
 //! threads, each file's messages printed together when it is done, a
 //! progress bar on a terminal, a summary, and a JSON-lines report.
 //!
-//! A file's output is written on a thread of its own: creating the file,
-//! syncing it to disk and renaming it over the target wait on the disk, and
-//! meanwhile the next file is converted. That thread also prints each
-//! file's messages, in the order the files were finished.
+//! A file's output is written on a writing thread (one for each converting
+//! thread): creating the file, syncing it to disk and renaming it over the
+//! target wait on the disk, and meanwhile the next file is converted. The
+//! writing threads also print each file's messages; with one converting
+//! thread, in the order of the files.
 //!
 //! Memory does not grow with the number of files: each file's output is
 //! held only until it is written and printed, and only a few files can be
@@ -188,22 +189,33 @@ where
             deliver(job, convert(job));
         }
     } else {
+        // A few outcomes may wait for a writer; a converting thread that
+        // finds the queue full waits too, so memory stays bounded.
+        let (queue, outcomes) = mpsc::sync_channel::<(&Job, Outcome)>(2 * opts.jobs + 2);
+        let outcomes = Mutex::new(outcomes);
         std::thread::scope(|scope| -> io::Result<()> {
-            // A few outcomes may wait for the writer; a converting thread
-            // that finds the queue full waits too, so memory stays bounded.
-            let (queue, outcomes) = mpsc::sync_channel::<(&Job, Outcome)>(2 * opts.jobs + 2);
-            scope.spawn(move || {
-                for (job, o) in outcomes {
-                    deliver(job, o);
-                }
-            });
+            // Taken into the scope, so that the writers stop when it ends.
+            let queue = queue;
+            // A writer for each converting thread: one file's sync need not
+            // hold up the next file's. With one, files print in order.
+            for _ in 0..opts.jobs {
+                let (outcomes, deliver) = (&outcomes, &deliver);
+                scope.spawn(move || {
+                    loop {
+                        // The lock is held while waiting, not while writing.
+                        let next = outcomes.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        let Ok((job, o)) = next else { break };
+                        deliver(job, o);
+                    }
+                });
+            }
             let each = |i: usize| {
                 if closed.load(Ordering::Relaxed) {
                     return;
                 }
                 let job = &jobs[i];
                 let o = convert(job);
-                // The writer stops receiving only by panicking, which the
+                // The writers stop receiving only by panicking, which the
                 // scope passes on.
                 let _ = queue.send((job, o));
             };
