@@ -403,12 +403,14 @@ struct BatchArgs {
 }
 
 impl BatchArgs {
-    fn options(&self, verb: &'static str) -> run::Options {
+    /// The run's options; `writes` when files are written (not printed).
+    fn options(&self, verb: &'static str, writes: bool) -> run::Options {
         run::Options {
             jobs: self.jobs.unwrap_or_else(run::default_jobs).max(1),
             quiet: self.quiet,
             report: self.report.clone(),
             verb,
+            writes,
         }
     }
 }
@@ -437,7 +439,7 @@ fn validate(
         Err(code) => return Ok(code),
     };
     let want_record = batch.report.is_some();
-    run::run(&jobs, &batch.options("validated"), |job| {
+    run::run(&jobs, &batch.options("validated", false), |job| {
         let mut o = Outcome::new(want_record);
         let input = Input { path: &job.path };
         let name = input.name();
@@ -593,7 +595,8 @@ fn convert(args: &ConvertArgs) -> io::Result<u8> {
         .map(|(i, j)| (j.path.as_path(), i))
         .collect();
     let want_record = args.batch.report.is_some();
-    run::run(&jobs, &args.batch.options("converted"), |job| {
+    let writes = targets.iter().any(Option::is_some);
+    run::run(&jobs, &args.batch.options("converted", writes), |job| {
         let mut o = Outcome::new(want_record);
         let input = Input { path: &job.path };
         let name = input.name();

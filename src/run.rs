@@ -2,11 +2,12 @@
 //! threads, each file's messages printed together when it is done, a
 //! progress bar on a terminal, a summary, and a JSON-lines report.
 //!
-//! A file's output is written on a writing thread (one for each converting
-//! thread): creating the file, syncing it to disk and renaming it over the
-//! target wait on the disk, and meanwhile the next file is converted. The
-//! writing threads also print each file's messages; with one converting
-//! thread, in the order of the files.
+//! When files are written, each output is written on a writing thread (one
+//! for each converting thread): creating the file, syncing it to disk and
+//! renaming it over the target wait on the disk, and meanwhile the next file
+//! is converted. The writing threads also print each file's messages; with
+//! one converting thread, in the order of the files. Otherwise (`validate`,
+//! or output printed) each file is finished where it was handled.
 //!
 //! Memory does not grow with the number of files: each file's output is
 //! held only until it is written and printed, and only a few files can be
@@ -86,6 +87,16 @@ pub struct Options {
     pub report: Option<PathBuf>,
     /// `converted`, `validated`.
     pub verb: &'static str,
+    /// Whether files leave work for writing threads ([`Outcome::then`]);
+    /// without, each file is finished on the thread that handled it.
+    pub writes: bool,
+}
+
+fn pool(threads: usize) -> io::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(io::Error::other)
 }
 
 /// The threads to use by default: the cores available.
@@ -184,9 +195,16 @@ where
         o.note("ms", || ((ms * 1000.0).round() / 1000.0).into());
         o
     };
-    if jobs.len() <= 1 {
-        for job in jobs {
-            deliver(job, convert(job));
+    if !opts.writes || jobs.len() <= 1 {
+        let each = |job: &Job| {
+            if !closed.load(Ordering::Relaxed) {
+                deliver(job, convert(job));
+            }
+        };
+        if opts.jobs <= 1 || jobs.len() <= 1 {
+            jobs.iter().for_each(each);
+        } else {
+            pool(opts.jobs)?.install(|| jobs.par_iter().with_max_len(1).for_each(each));
         }
     } else {
         // A few outcomes may wait for a writer; a converting thread that
@@ -222,11 +240,7 @@ where
             if opts.jobs <= 1 {
                 (0..jobs.len()).for_each(each);
             } else {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(opts.jobs)
-                    .build()
-                    .map_err(io::Error::other)?;
-                pool.install(|| {
+                pool(opts.jobs)?.install(|| {
                     (0..jobs.len())
                         .into_par_iter()
                         .with_max_len(1)
