@@ -840,6 +840,39 @@ fn an_output_that_cannot_be_written_fails_that_file_only() {
     }
 }
 
+#[test]
+fn one_thread_prints_in_the_order_of_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    // Broken files fail at once; the others have notes to print and an
+    // output to write first.
+    let noted = fixture("valid/blank-totals-2019.json");
+    for name in ["a", "c", "e", "g"] {
+        fs::write(input.join(format!("{name}.json")), "{").unwrap();
+    }
+    for name in ["b", "d", "f"] {
+        fs::copy(&noted, input.join(format!("{name}.json"))).unwrap();
+    }
+    let out = xxgk()
+        .arg("convert")
+        .arg(&input)
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .args(["--jobs", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let mut files: Vec<String> = String::from_utf8(out.stderr)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once(".json: "))
+        .map(|(path, _)| path.rsplit('/').next().unwrap().to_owned())
+        .collect();
+    files.dedup();
+    assert_eq!(files, ["a", "b", "c", "d", "e", "f", "g"]);
+}
+
 /// `convert IN --out-dir OUT --jobs N --report REPORT`.
 fn convert_folder(input: &Path, out: &Path, jobs: &str, report: &Path) -> Command {
     let mut cmd = xxgk();
