@@ -92,13 +92,6 @@ pub struct Options {
     pub writes: bool,
 }
 
-fn pool(threads: usize) -> io::Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(io::Error::other)
-}
-
 /// The threads to use by default: the cores available.
 pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
@@ -195,61 +188,61 @@ where
         o.note("ms", || ((ms * 1000.0).round() / 1000.0).into());
         o
     };
-    if !opts.writes || jobs.len() <= 1 {
-        let each = |job: &Job| {
-            if !closed.load(Ordering::Relaxed) {
-                deliver(job, convert(job));
+    // Writing threads, when files are written: one for each converting
+    // thread, so that one file's sync need not hold up the next file's.
+    // With one, files print in order.
+    let writers = if opts.writes && jobs.len() > 1 {
+        opts.jobs
+    } else {
+        0
+    };
+    // A few outcomes may wait for a writer; a converting thread that finds
+    // the queue full waits too, so memory stays bounded.
+    let (queue, outcomes) = mpsc::sync_channel::<(&Job, Outcome)>(2 * opts.jobs + 2);
+    let outcomes = Mutex::new(outcomes);
+    std::thread::scope(|scope| -> io::Result<()> {
+        // Taken into the scope, so that the writers stop when it ends.
+        let queue = (writers > 0).then_some(queue);
+        for _ in 0..writers {
+            let (outcomes, deliver) = (&outcomes, &deliver);
+            scope.spawn(move || {
+                loop {
+                    // The lock is held while waiting, not while writing.
+                    let next = outcomes.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok((job, o)) = next else { break };
+                    deliver(job, o);
+                }
+            });
+        }
+        let each = |i: usize| {
+            if closed.load(Ordering::Relaxed) {
+                return;
+            }
+            let job = &jobs[i];
+            let o = convert(job);
+            match &queue {
+                // The writers stop receiving only by panicking, which the
+                // scope passes on.
+                Some(queue) => drop(queue.send((job, o))),
+                None => deliver(job, o),
             }
         };
         if opts.jobs <= 1 || jobs.len() <= 1 {
-            jobs.iter().for_each(each);
+            (0..jobs.len()).for_each(each);
         } else {
-            pool(opts.jobs)?.install(|| jobs.par_iter().with_max_len(1).for_each(each));
-        }
-    } else {
-        // A few outcomes may wait for a writer; a converting thread that
-        // finds the queue full waits too, so memory stays bounded.
-        let (queue, outcomes) = mpsc::sync_channel::<(&Job, Outcome)>(2 * opts.jobs + 2);
-        let outcomes = Mutex::new(outcomes);
-        std::thread::scope(|scope| -> io::Result<()> {
-            // Taken into the scope, so that the writers stop when it ends.
-            let queue = queue;
-            // A writer for each converting thread: one file's sync need not
-            // hold up the next file's. With one, files print in order.
-            for _ in 0..opts.jobs {
-                let (outcomes, deliver) = (&outcomes, &deliver);
-                scope.spawn(move || {
-                    loop {
-                        // The lock is held while waiting, not while writing.
-                        let next = outcomes.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                        let Ok((job, o)) = next else { break };
-                        deliver(job, o);
-                    }
-                });
-            }
-            let each = |i: usize| {
-                if closed.load(Ordering::Relaxed) {
-                    return;
-                }
-                let job = &jobs[i];
-                let o = convert(job);
-                // The writers stop receiving only by panicking, which the
-                // scope passes on.
-                let _ = queue.send((job, o));
-            };
-            if opts.jobs <= 1 {
-                (0..jobs.len()).for_each(each);
-            } else {
-                pool(opts.jobs)?.install(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(opts.jobs)
+                .build()
+                .map_err(io::Error::other)?
+                .install(|| {
                     (0..jobs.len())
                         .into_par_iter()
                         .with_max_len(1)
                         .for_each(each)
                 });
-            }
-            Ok(())
-        })?;
-    }
+        }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);
