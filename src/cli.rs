@@ -268,7 +268,7 @@ struct JsonLine<'a> {
 }
 
 /// Where findings are printed and how.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 struct Printer {
     format: ErrorFormat,
     to_stdout: bool,
@@ -679,7 +679,7 @@ fn convert_one(
                 vec![input.path.to_owned()]
             };
             let bytes = written.bytes;
-            let printer = printer.clone();
+            let printer = *printer;
             // Written on the writing thread, which records a failure.
             o.then = Some(Box::new(move |o: &mut Outcome| {
                 if let Err(e) = write_output(&path, &bytes, &inputs) {
