@@ -36,6 +36,20 @@ pub(crate) fn parse_noting_numbers(bytes: &[u8]) -> Result<(Value, bool), serde_
     }
 }
 
+/// A number's text when it is a whole number of at most 18 digits written
+/// plainly (a `-` or not, then digits): well inside 64 bits, and read
+/// without a parser.
+pub(crate) fn plain_integer(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = digits
+        .bytes()
+        .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+    Some(if digits.len() < text.len() { -n } else { n })
+}
+
 /// [`parse`], through serde_json's parser alone: slower, and the one that
 /// words the errors.
 pub fn parse_strict(bytes: &[u8]) -> Result<Value, serde_json::Error> {
@@ -498,18 +512,13 @@ pub(crate) mod fast {
                 self.some_digits()?;
             }
             let text = self.text.get(start..self.at)?;
-            let digits = self.bytes.get(start + usize::from(negative)..whole_end)?;
-            // Up to 18 digits, no point, no exponent: an integer well inside
+            // No point, no exponent, up to 18 digits: an integer well inside
             // 64 bits, which serde_json keeps as u64 or i64 (`-0` aside).
-            if whole_end == self.at && digits.len() <= 18 && text != "-0" {
-                let n = digits
-                    .iter()
-                    .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-                return Some(if negative {
-                    Number::from(-i64::try_from(n).ok()?)
-                } else {
-                    Number::from(n)
-                });
+            if whole_end == self.at
+                && text != "-0"
+                && let Some(n) = super::plain_integer(text)
+            {
+                return Some(Number::from(n));
             }
             self.plain_numbers = false;
             text.parse().ok()
@@ -540,6 +549,23 @@ mod tests {
         assert!(err.to_string().contains("at /a/1/b~1c"), "{err}");
         let err = parse(br#"{"a": 1, "a": 1}"#).unwrap_err();
         assert!(err.to_string().contains("\"a\" appears twice"), "{err}");
+    }
+
+    #[test]
+    fn plain_integers_are_read_without_a_parser_and_nothing_else_is() {
+        assert_eq!(plain_integer("0"), Some(0));
+        assert_eq!(plain_integer("-12"), Some(-12));
+        assert_eq!(
+            plain_integer("999999999999999999"),
+            Some(999_999_999_999_999_999)
+        );
+        assert_eq!(
+            plain_integer("-999999999999999999"),
+            Some(-999_999_999_999_999_999)
+        );
+        for text in ["1000000000000000000", "1.0", "1e5", "", "-", "+1", "--1"] {
+            assert_eq!(plain_integer(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -408,8 +408,8 @@ pub(crate) enum Reading {
 pub(crate) fn reading(v: Option<&Value>) -> Reading {
     match v {
         None | Some(Value::Null) => Reading::Blank,
-        Some(Value::Number(n)) => match plain_integer(n.as_str()) {
-            Some(i) => Reading::Number(i),
+        Some(Value::Number(n)) => match crate::json::plain_integer(n.as_str()) {
+            Some(i) => Reading::Number(i.into()),
             None => n
                 .as_i64()
                 .map(i128::from)
@@ -428,22 +428,6 @@ pub(crate) fn reading(v: Option<&Value>) -> Reading {
         }
         Some(_) => Reading::Unreadable,
     }
-}
-
-/// A number's text when it is an integer of at most 18 digits, written
-/// plainly (`-`, then digits): the common case, read without a parser.
-fn plain_integer(text: &str) -> Option<i128> {
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let n = digits
-        .bytes()
-        .fold(0i128, |n, d| n * 10 + i128::from(d - b'0'));
-    Some(if negative { -n } else { n })
 }
 
 /// The terms of one side of a formula: each with its sign, the rows (or

@@ -84,12 +84,9 @@ pub(crate) fn finding(instance: &Value, pointer: String, rule: &str, message: St
 /// Schema calls `3.0` an integer; a count keeps its written digits, so it
 /// would stay `3.0` and could not be added up), a whole number past 64
 /// bits anywhere, and an amount that is not plain decimal notation of at
-/// most [`MAX_NUMBER_CHARS`](crate::model::MAX_NUMBER_CHARS) characters (`1e5`). Refused at their pointers,
-/// never changed.
+/// most [`MAX_NUMBER_CHARS`](crate::model::MAX_NUMBER_CHARS) characters
+/// (`1e5`). Refused at their pointers, never changed.
 fn inexact(instance: &Value) -> Vec<Finding> {
-    fn plainly_whole(text: &str) -> bool {
-        text.len() <= 18 && !text.contains(['.', 'e', 'E'])
-    }
     let mut out = Vec::new();
     // One walk over the report. The pointer is put together only for what
     // is found.
@@ -106,9 +103,9 @@ fn inexact(instance: &Value) -> Vec<Finding> {
         found: &mut Vec<(String, &'static str, String)>,
     ) {
         match v {
-            // Up to 18 characters of digits and a sign is a whole number
-            // well inside 64 bits: the common case, told without parsing.
-            Value::Number(n) if plainly_whole(n.as_str()) => {}
+            // Up to 18 digits and a sign is a whole number well inside 64
+            // bits: the common case, told without parsing.
+            Value::Number(n) if crate::json::plain_integer(n.as_str()).is_some() => {}
             Value::Number(n) if !n.is_i64() && !n.is_u64() => {
                 let text = n.as_str();
                 let fractional = text.contains(['.', 'e', 'E']);
