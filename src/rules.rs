@@ -347,9 +347,9 @@ fn plans() -> &'static [Plan] {
 struct Grid<'a> {
     l: &'a Layout,
     cells: Vec<Option<&'a Value>>,
-    /// The positions in `cells` of those that hold text, in order: the
+    /// The cells that hold text, by position in `cells`, in order: the
     /// only cells a cell predicate can fail on.
-    texts: Vec<usize>,
+    texts: Vec<(usize, &'a str)>,
 }
 
 impl<'a> Grid<'a> {
@@ -382,8 +382,10 @@ impl<'a> Grid<'a> {
         let texts = cells
             .iter()
             .enumerate()
-            .filter(|(_, v)| matches!(v, Some(Value::String(_))))
-            .map(|(i, _)| i)
+            .filter_map(|(i, v)| match v {
+                Some(Value::String(text)) => Some((i, text.as_str())),
+                _ => None,
+            })
             .collect();
         Some(Grid { l, cells, texts })
     }
@@ -591,7 +593,7 @@ impl Rule {
                 // Numbers were checked by the schema; only text can break a
                 // cell predicate.
                 let width = l.columns.len();
-                for &i in &g.texts {
+                for &(i, text) in &g.texts {
                     let (Some(r), Some(c)) = (l.rows.get(i / width), l.columns.get(i % width))
                     else {
                         continue;
@@ -599,10 +601,7 @@ impl Rule {
                     if !kinds.iter().any(|k| k.matches(c.kind)) {
                         continue;
                     }
-                    let Some(Some(Value::String(text))) = g.cells.get(i) else {
-                        continue;
-                    };
-                    if let Some(problem) = predicate_fails(*p, &Cell::Text(text.clone())) {
+                    if let Some(problem) = predicate_fails(*p, &Cell::Text(text.to_owned())) {
                         let pointer = l.cell_pointer(r, c);
                         out.push(Finding {
                             kind: "rule",
