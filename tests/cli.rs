@@ -701,18 +701,10 @@ fn templates_are_listed_exported_and_checked() {
 #[test]
 fn a_folder_converts_in_parallel_mirroring_its_tree_and_survives_bad_files() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    fs::create_dir_all(input.join("docx")).unwrap();
-    for name in ["seed-2020-hengyang.json", "huaian-2024.json"] {
-        fs::copy(fixture(&format!("valid/{name}")), input.join(name)).unwrap();
-    }
-    for name in ["seed-pandoc.docx", "huaian-2024-python-docx.docx"] {
-        fs::copy(
-            fixture(&format!("docx/{name}")),
-            input.join("docx").join(name),
-        )
-        .unwrap();
-    }
+    let input = input_folder(
+        dir.path(),
+        &["seed-pandoc.docx", "huaian-2024-python-docx.docx"],
+    );
     fs::write(input.join("broken.json"), "{\"meta\":").unwrap();
     fs::write(input.join("docx/not-a-zip.docx"), "junk").unwrap();
     // The same name in two formats: each keeps its own extension.
@@ -779,16 +771,7 @@ fn a_folder_converts_in_parallel_mirroring_its_tree_and_survives_bad_files() {
 #[test]
 fn an_output_that_cannot_be_written_fails_that_file_only() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    fs::create_dir_all(input.join("docx")).unwrap();
-    for name in ["seed-2020-hengyang.json", "huaian-2024.json"] {
-        fs::copy(fixture(&format!("valid/{name}")), input.join(name)).unwrap();
-    }
-    fs::copy(
-        fixture("docx/seed-pandoc.docx"),
-        input.join("docx/seed-pandoc.docx"),
-    )
-    .unwrap();
+    let input = input_folder(dir.path(), &["seed-pandoc.docx"]);
     for jobs in ["1", "2"] {
         let out = dir.path().join(format!("out{jobs}"));
         // A folder where one output goes, a file where another's folder goes.
@@ -871,6 +854,24 @@ fn one_thread_prints_in_the_order_of_the_files() {
         .collect();
     files.dedup();
     assert_eq!(files, ["a", "b", "c", "d", "e", "f", "g"]);
+}
+
+/// `DIR/in` holding two valid JSON reports and, under `docx/`, the named
+/// DOCX fixtures.
+fn input_folder(dir: &Path, docx: &[&str]) -> PathBuf {
+    let input = dir.join("in");
+    fs::create_dir_all(input.join("docx")).unwrap();
+    for name in ["seed-2020-hengyang.json", "huaian-2024.json"] {
+        fs::copy(fixture(&format!("valid/{name}")), input.join(name)).unwrap();
+    }
+    for name in docx {
+        fs::copy(
+            fixture(&format!("docx/{name}")),
+            input.join("docx").join(name),
+        )
+        .unwrap();
+    }
+    input
 }
 
 /// `convert IN --out-dir OUT --jobs N --report REPORT`.
