@@ -702,10 +702,7 @@ fn convert_one(
 /// Writes a converted file, making its folder first.
 fn write_output(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), Error> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            path: dir.to_owned(),
-            source,
-        })?;
+        output::make_folder(dir)?;
     }
     output::write_atomic(path, bytes, inputs)
 }

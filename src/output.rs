@@ -32,8 +32,48 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
     let mut tmp = temp_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
+    tmp.persist(path).map_err(|e| {
+        if path.is_dir() {
+            io(std::io::Error::new(
+                e.error.kind(),
+                "a folder of that name is in the way, so the output cannot be written",
+            ))
+        } else {
+            io(e.error)
+        }
+    })?;
     Ok(())
+}
+
+/// Makes a folder and those above it. When a file stands where one of them
+/// should be, the error names that file rather than quoting the system's
+/// "File exists".
+pub fn make_folder(dir: &Path) -> Result<(), Error> {
+    fs::create_dir_all(dir).map_err(|source| {
+        let blocking = dir
+            .ancestors()
+            .find(|a| !a.as_os_str().is_empty() && a.exists() && !a.is_dir());
+        match blocking {
+            Some(file) => Error::Io {
+                path: dir.to_owned(),
+                source: std::io::Error::new(
+                    source.kind(),
+                    if file == dir {
+                        "a file of that name is in the way, so the folder cannot be made".to_owned()
+                    } else {
+                        format!(
+                            "cannot make the folder: {} is a file, not a folder",
+                            file.display()
+                        )
+                    },
+                ),
+            },
+            None => Error::Io {
+                path: dir.to_owned(),
+                source,
+            },
+        }
+    })
 }
 
 /// A temporary file in `dir`, to be renamed over an output. A temporary
@@ -82,6 +122,26 @@ mod tests {
         assert_eq!(fs::read(&out).unwrap(), b"{}\n");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn a_file_in_the_way_of_a_folder_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a");
+        fs::write(&file, b"x").unwrap();
+        let err = make_folder(&file.join("b/c")).unwrap_err().to_string();
+        assert!(
+            err.ends_with(&format!(
+                "cannot make the folder: {} is a file, not a folder",
+                file.display()
+            )),
+            "{err}"
+        );
+        let err = make_folder(&file).unwrap_err().to_string();
+        assert!(err.ends_with("a file of that name is in the way, so the folder cannot be made"));
+        make_folder(&dir.path().join("d/e")).unwrap();
+        assert!(dir.path().join("d/e").is_dir());
+        assert_eq!(fs::read(&file).unwrap(), b"x");
     }
 
     #[test]

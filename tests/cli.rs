@@ -782,8 +782,13 @@ fn an_output_that_cannot_be_written_fails_that_file_only() {
             .assert()
             .code(2)
             .stderr(
-                predicate::str::contains("huaian-2024.json: error:")
-                    .and(predicate::str::contains("seed-pandoc.docx: error:"))
+                predicate::str::contains(
+                    "huaian-2024.json: a folder of that name is in the way, so the output cannot be written",
+                )
+                .and(predicate::str::contains(
+                    "docx: a file of that name is in the way, so the folder cannot be made",
+                ))
+                .and(predicate::str::contains("seed-pandoc.docx: error:"))
                     .and(predicate::str::contains(
                         "1 converted (0 with warnings), 2 failed",
                     )),

@@ -170,7 +170,7 @@ pub fn export(t: &Template, dir: &Path) -> Result<Vec<String>, Error> {
     let mut put = |rel: String, bytes: &[u8]| -> Result<(), Error> {
         let path = dir.join(&rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+            crate::output::make_folder(parent)?;
         }
         if path.exists() {
             return Err(Error::Usage(format!(
