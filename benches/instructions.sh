@@ -17,7 +17,11 @@ count() { # prints the instructions of one run of "$@"
 # One call of the path with 1 iteration measures the fixed cost (start-up and
 # compiling the schema), which is taken off the N-iteration total.
 printf '%-32s %14s %14s %7s\n' file floor/iter xxgk/iter ratio
-for f in tests/fixtures/docx/*.docx; do
+# The fixtures, and the blank official form as published (Word/WPS-made).
+FORM="../shared/corpus/public/zxj6827111-blip+govnianbao/政务公开年报模版.docx"
+files=(tests/fixtures/docx/*.docx)
+[ -f "$FORM" ] && files+=("$FORM")
+for f in "${files[@]}"; do
     floor1=$(count $T/bench_floor "$f" 1)
     floorn=$(count $T/bench_floor "$f" $((N + 1)))
     path1=$(count $T/bench_to_json "$f" 1)

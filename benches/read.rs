@@ -105,6 +105,11 @@ fn bench(c: &mut Criterion) {
             "tests/fixtures/docx/huaian-2024-python-docx.docx",
         ),
         ("seed-pandoc.docx", "tests/fixtures/docx/seed-pandoc.docx"),
+        // The blank official form as published, made with Word/WPS.
+        (
+            "blank-form-wps.docx",
+            "../shared/corpus/public/zxj6827111-blip+govnianbao/政务公开年报模版.docx",
+        ),
     ];
     // Warm the compiled schema and rules, so that peaks are per document.
     let _ = to_json(&fixture(docs[0].1), Format::Docx);
@@ -129,29 +134,43 @@ fn bench(c: &mut Criterion) {
         });
         g.finish();
     }
-    // The stages of the path, on the 2021 report.
-    let bytes = fixture("tests/fixtures/docx/huaian-2024-python-docx.docx");
-    let doc = xxgk::read::docx::read(&bytes).unwrap();
-    let hints = Hints::default();
-    let report = xxgk::recognize::recognize(&doc, &hints).report;
-    let value = serde_json::to_value(&report).unwrap();
-    let mut g = c.benchmark_group("stages (huaian-2024)");
-    g.bench_function("recognize Doc -> Report", |b| {
-        b.iter(|| xxgk::recognize::recognize(black_box(&doc), &hints))
-    });
-    g.bench_function("Report -> JSON value", |b| {
-        b.iter(|| serde_json::to_value(black_box(&report)).unwrap())
-    });
-    g.bench_function("schema check", |b| {
-        b.iter(|| xxgk::schema::check(black_box(&value)))
-    });
-    g.bench_function("rules check", |b| {
-        b.iter(|| xxgk::rules::check(black_box(&value)))
-    });
-    g.bench_function("render JSON", |b| {
-        b.iter(|| xxgk::render(black_box(&report), Format::Json).unwrap())
-    });
-    g.finish();
+    // The stages of the path, on the seed (2019 tables) and a 2021 report.
+    for (name, rel) in [
+        (
+            "stages (seed-2020)",
+            "tests/fixtures/docx/seed-libreoffice.docx",
+        ),
+        (
+            "stages (huaian-2024)",
+            "tests/fixtures/docx/huaian-2024-python-docx.docx",
+        ),
+    ] {
+        let bytes = fixture(rel);
+        let doc = xxgk::read::docx::read(&bytes).unwrap();
+        let hints = Hints::default();
+        let report = xxgk::recognize::recognize(&doc, &hints).report;
+        let value = serde_json::to_value(&report).unwrap();
+        let mut g = c.benchmark_group(name);
+        g.bench_function("recognize Doc -> Report", |b| {
+            b.iter(|| xxgk::recognize::recognize(black_box(&doc), &hints))
+        });
+        g.bench_function("Report -> JSON value", |b| {
+            b.iter(|| serde_json::to_value(black_box(&report)).unwrap())
+        });
+        g.bench_function("schema check", |b| {
+            b.iter(|| xxgk::schema::check(black_box(&value)))
+        });
+        g.bench_function("rules check", |b| {
+            b.iter(|| xxgk::rules::check(black_box(&value)))
+        });
+        g.bench_function("render JSON", |b| {
+            b.iter(|| xxgk::render(black_box(&report), Format::Json).unwrap())
+        });
+        g.bench_function("render XML", |b| {
+            b.iter(|| xxgk::render(black_box(&report), Format::Xml).unwrap())
+        });
+        g.finish();
+    }
 
     let seed = fixture("../shared/seeds/000_9bba05bfd81d20bc.txt");
     c.bench_function("seed.txt to validated JSON", |b| {
