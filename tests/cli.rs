@@ -640,7 +640,7 @@ fn templates_are_listed_exported_and_checked() {
         .assert()
         .success();
     assert!(exported.join("word/document.xml.hbs").exists());
-    assert!(exported.join("partials/grid.hbs").exists());
+    assert!(exported.join("partials/row.hbs").exists());
     // Exporting again over it is refused.
     xxgk()
         .args(["template", "export", "official-2021"])

@@ -19,7 +19,7 @@ use crate::write::template::{Part, Template};
 /// A tag that names no field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// `word/document.xml.hbs` or `partials/grid.hbs`.
+    /// `word/document.xml.hbs` or `partials/row.hbs`.
     pub part: String,
     pub line: usize,
     pub column: usize,

@@ -26,7 +26,7 @@ use handlebars::{
 };
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
@@ -61,17 +61,18 @@ pub fn context(report: &Report) -> Result<Value, Error> {
     check_xml_chars(&value, "a Word document")?;
     check_cell_texts(&value)?;
     check_texts(&value)?;
-    let view = view(&value);
+    let view = view(&value)?;
     if let Value::Object(m) = &mut value {
         m.insert("view".into(), view);
     }
     Ok(value)
 }
 
-fn view(report: &Value) -> Value {
+fn view(report: &Value) -> Result<Value, Error> {
+    let sections_of = report.get("sections");
     let mut sections = Vec::new();
     for (i, key) in SECTION_KEYS.iter().enumerate() {
-        let Some(s) = report.pointer(&format!("/sections/{key}")) else {
+        let Some(s) = sections_of.and_then(|all| all.get(key)) else {
             continue;
         };
         let heading = s
@@ -84,22 +85,34 @@ fn view(report: &Value) -> Value {
             "reviews" => grid::table4(report),
             _ => None,
         };
-        sections.push(json!({
-            "key": key,
-            "heading": heading,
-            "body": s.get("body").cloned().unwrap_or(json!([])),
-            "notes": s.get("notes").cloned().unwrap_or(json!([])),
-            "grid": grid,
-        }));
+        // Built member by member: `json!` would copy each value again.
+        let listed = |name: &str| {
+            s.get(name)
+                .cloned()
+                .unwrap_or_else(|| Value::Array(Vec::new()))
+        };
+        let mut section = Map::new();
+        section.insert("key".into(), Value::from(*key));
+        section.insert("heading".into(), Value::from(heading));
+        section.insert("body".into(), listed("body"));
+        section.insert("notes".into(), listed("notes"));
+        section.insert(
+            "grid".into(),
+            grid.map(serde_json::to_value)
+                .transpose()
+                .map_err(|e| Error::Usage(format!("cannot serialise a table grid: {e}")))?
+                .unwrap_or(Value::Null),
+        );
+        sections.push(Value::Object(section));
     }
     let mut meta = report.get("meta").cloned().unwrap_or(json!({}));
     if let Value::Object(m) = &mut meta {
         m.remove("source");
     }
-    json!({
-        "sections": sections,
-        "meta_json": meta.to_string(),
-    })
+    let mut view = Map::new();
+    view.insert("sections".into(), Value::Array(sections));
+    view.insert("meta_json".into(), Value::String(meta.to_string()));
+    Ok(Value::Object(view))
 }
 
 /// Whether XML 1.0 can hold a character.
@@ -107,32 +120,68 @@ pub(crate) fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-/// Refuses a string XML 1.0 cannot hold, naming where it is and the
-/// `document` (`a Word document`) it cannot be written in.
-pub(crate) fn check_xml_chars(v: &Value, document: &str) -> Result<(), Error> {
-    /// The path to the first bad string, innermost step first.
-    fn find(v: &Value) -> Option<(Vec<String>, char)> {
+/// The first string under `v`, in the order a walk meets them, for which
+/// `test` says something, with the steps to it from `v` as a JSON pointer
+/// (`/sections/applications/…`). Object members whose key `skip` names are
+/// not entered. The pointer is built only for the string found.
+fn first_string<T>(
+    v: &Value,
+    skip: &dyn Fn(&str) -> bool,
+    test: &dyn Fn(&str) -> Option<T>,
+) -> Option<(String, T)> {
+    /// The steps, innermost first.
+    fn walk<T>(
+        v: &Value,
+        skip: &dyn Fn(&str) -> bool,
+        test: &dyn Fn(&str) -> Option<T>,
+    ) -> Option<(Vec<String>, T)> {
         match v {
-            Value::String(s) => s.chars().find(|c| !xml_char(*c)).map(|c| (Vec::new(), c)),
+            Value::String(s) => test(s).map(|t| (Vec::new(), t)),
             Value::Array(a) => a.iter().enumerate().find_map(|(i, x)| {
-                find(x).map(|(mut path, c)| {
-                    path.push(i.to_string());
-                    (path, c)
+                walk(x, skip, test).map(|(mut steps, t)| {
+                    steps.push(i.to_string());
+                    (steps, t)
                 })
             }),
-            Value::Object(m) => m.iter().find_map(|(k, x)| {
-                find(x).map(|(mut path, c)| {
-                    path.push(k.replace('~', "~0").replace('/', "~1"));
-                    (path, c)
+            Value::Object(m) => m.iter().filter(|(k, _)| !skip(k)).find_map(|(k, x)| {
+                walk(x, skip, test).map(|(mut steps, t)| {
+                    steps.push(k.replace('~', "~0").replace('/', "~1"));
+                    (steps, t)
                 })
             }),
             _ => None,
         }
     }
-    let Some((path, c)) = find(v) else {
+    walk(v, skip, test).map(|(steps, t)| {
+        let pointer = steps.iter().rev().map(|s| format!("/{s}")).collect();
+        (pointer, t)
+    })
+}
+
+/// The first character of `s` XML 1.0 cannot hold. Such a character is an
+/// ASCII control (other than tab, line feed and carriage return) or U+FFFE
+/// or U+FFFF (bytes `EF BF BE`, `EF BF BF`); text with neither byte pattern
+/// is taken without decoding it.
+fn bad_xml_char(s: &str) -> Option<char> {
+    let b = s.as_bytes();
+    let suspect = b.iter().enumerate().any(|(i, &x)| {
+        (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
+            || (x == 0xEF
+                && b.get(i + 1) == Some(&0xBF)
+                && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+    });
+    if !suspect {
+        return None;
+    }
+    s.chars().find(|c| !xml_char(*c))
+}
+
+/// Refuses a string XML 1.0 cannot hold, naming where it is and the
+/// `document` (`a Word document`) it cannot be written in.
+pub(crate) fn check_xml_chars(v: &Value, document: &str) -> Result<(), Error> {
+    let Some((pointer, c)) = first_string(v, &|_| false, &bad_xml_char) else {
         return Ok(());
     };
-    let pointer: String = path.iter().rev().map(|s| format!("/{s}")).collect();
     Err(refusal(
         pointer,
         "xml_char",
@@ -149,38 +198,12 @@ pub(crate) fn check_xml_chars(v: &Value, document: &str) -> Result<(), Error> {
 /// Word document carries are blanks, numbers, placeholders (`/`, `—`, `无`)
 /// and numbers with their unit (`6719.3835万元`).
 pub(crate) fn check_cell_texts(v: &Value) -> Result<(), Error> {
-    fn find(v: &Value, at: &mut String) -> Option<String> {
-        match v {
-            Value::String(s) => {
-                let kept =
-                    Cell::looks_like_value(s) && Cell::from_written(s) == Cell::Text(s.clone());
-                (!kept).then(|| s.clone())
-            }
-            Value::Array(a) => a
-                .iter()
-                .enumerate()
-                .find_map(|(i, x)| nested(at, &i.to_string(), |at| find(x, at))),
-            Value::Object(m) => m
-                .iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "edition" | "label" | "after" | "block"))
-                .find_map(|(k, x)| nested(at, k, |at| find(x, at))),
-            _ => None,
-        }
+    fn refused(s: &str) -> Option<&str> {
+        let kept =
+            Cell::looks_like_value(s) && matches!(Cell::from_written(s), Cell::Text(t) if t == s);
+        (!kept).then_some(s)
     }
-    fn nested(
-        at: &mut String,
-        key: &str,
-        f: impl FnOnce(&mut String) -> Option<String>,
-    ) -> Option<String> {
-        let len = at.len();
-        at.push('/');
-        at.push_str(&key.replace('~', "~0").replace('/', "~1"));
-        let found = f(at);
-        if found.is_none() {
-            at.truncate(len);
-        }
-        found
-    }
+    let skip = |k: &str| matches!(k, "edition" | "label" | "after" | "block");
     let Some(sections) = v.get("sections").and_then(Value::as_object) else {
         return Ok(());
     };
@@ -188,10 +211,9 @@ pub(crate) fn check_cell_texts(v: &Value) -> Result<(), Error> {
         let Some(table) = section.get("table") else {
             continue;
         };
-        let mut at = format!("/sections/{name}/table");
-        if let Some(text) = find(table, &mut at) {
+        if let Some((at, text)) = first_string(table, &skip, &|s| refused(s).map(str::to_owned)) {
             return Err(refusal(
-                at,
+                format!("/sections/{name}/table{at}"),
                 "docx_cell_text",
                 format!(
                     "the cell text {text:?} cannot be written in a Word document: it would not read back as this cell (a cell holds a number, a number with its unit, or a placeholder such as / or 无)"
@@ -573,4 +595,46 @@ pub fn first_difference(a: &Report, b: &Report) -> Option<String> {
     let a = serde_json::to_value(a).ok()?;
     let b = serde_json::to_value(b).ok()?;
     walk(&a, &b, &mut String::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte scan finds exactly the characters `xml_char` refuses,
+    /// among their neighbours in UTF-8 (U+FFFD and U+FFFE share two bytes,
+    /// U+FF0C is full-width punctuation).
+    #[test]
+    fn bad_xml_char_agrees_with_xml_char() {
+        let chars = [
+            '\0',
+            '\u{1}',
+            '\t',
+            '\n',
+            '\u{B}',
+            '\r',
+            '\u{1F}',
+            ' ',
+            '\u{7F}',
+            '\u{85}',
+            '中',
+            '\u{D7FF}',
+            '\u{E000}',
+            '\u{EFBF}',
+            '\u{FF0C}',
+            '\u{FFBE}',
+            '\u{FFFD}',
+            '\u{FFFE}',
+            '\u{FFFF}',
+            '\u{10000}',
+            '\u{10FFFF}',
+        ];
+        for a in chars {
+            for b in chars {
+                let s = format!("x{a}{b}");
+                let want = s.chars().find(|c| !xml_char(*c));
+                assert_eq!(bad_xml_char(&s), want, "{s:?}");
+            }
+        }
+    }
 }

@@ -204,7 +204,7 @@ pub fn table2(report: &Value) -> Option<Grid> {
             b.cell(row.label.to_owned(), 1, None, "label");
             for (c, _) in l.columns.iter().enumerate() {
                 let span = if c + 1 == n { 4 - n } else { 1 };
-                let v = report.pointer(l.pointer_at(r, c));
+                let v = layout::at(report, l.pointer_at(r, c));
                 b.cell(cell_text(v), span, None, "value");
             }
             emit_extras(&mut b, Some(row.path));
@@ -282,7 +282,7 @@ pub fn table3(report: &Value) -> Option<Grid> {
         b.cell(row.label.to_owned(), 3 - mine.len(), None, "label");
         for c in 0..l.columns.len() {
             b.cell(
-                cell_text(report.pointer(l.pointer_at(r, c))),
+                cell_text(layout::at(report, l.pointer_at(r, c))),
                 1,
                 None,
                 "value",
@@ -314,7 +314,7 @@ pub fn table4(report: &Value) -> Option<Grid> {
     for r in 0..l.rows.len() {
         for c in 0..l.columns.len() {
             b.cell(
-                cell_text(report.pointer(l.pointer_at(r, c))),
+                cell_text(layout::at(report, l.pointer_at(r, c))),
                 1,
                 None,
                 "value",

@@ -69,7 +69,7 @@ const FILES: &[(&str, &[u8])] = embedded![
     "package/word/settings.xml",
     "package/word/styles.xml",
     "partials/block.hbs",
-    "partials/grid.hbs",
+    "partials/row.hbs",
     "official-2019/template.json",
     "official-2021/template.json",
 ];
