@@ -624,7 +624,7 @@ fn to_pointer(path: &serde_path_to_error::Path) -> String {
     path.iter()
         .filter_map(|seg| match seg {
             Segment::Seq { index } => Some(index.to_string()),
-            Segment::Map { key } => Some(key.replace('~', "~0").replace('/', "~1")),
+            Segment::Map { key } => Some(crate::json::pointer_token(key).into_owned()),
             Segment::Enum { .. } | Segment::Unknown => None,
         })
         .map(|seg| format!("/{seg}"))

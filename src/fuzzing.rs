@@ -192,7 +192,7 @@ fn slots(v: &Value, at: &mut String, out: &mut Vec<String>) {
             for (k, x) in m {
                 let len = at.len();
                 at.push('/');
-                at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                at.push_str(&crate::json::pointer_token(k));
                 let leaf = !matches!(x, Value::Object(_) | Value::Array(_));
                 let text_key = matches!(
                     k.as_str(),

@@ -36,6 +36,16 @@ pub(crate) fn parse_noting_numbers(bytes: &[u8]) -> Result<(Value, bool), serde_
     }
 }
 
+/// A key as one reference token of a JSON pointer (RFC 6901): `~` written
+/// `~0`, `/` written `~1`; borrowed when there is neither.
+pub(crate) fn pointer_token(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        key.into()
+    }
+}
+
 /// A number's text when it is a whole number of at most 18 digits written
 /// plainly (a `-` or not, then digits): well inside 64 bits, and read
 /// without a parser.
@@ -77,7 +87,7 @@ struct Strict<'p> {
 impl Strict<'_> {
     fn pointer(&self, last: &str) -> String {
         let path = self.path.borrow();
-        let escape = |s: &str| format!("/{}", s.replace('~', "~0").replace('/', "~1"));
+        let escape = |s: &str| format!("/{}", pointer_token(s));
         path.iter()
             .map(|seg| match seg {
                 Seg::Key(k) => escape(k),

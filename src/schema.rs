@@ -118,7 +118,7 @@ fn inexact(instance: &Value) -> Vec<Finding> {
                 let pointer = path
                     .iter()
                     .map(|s| match s {
-                        Seg::Key(k) => format!("/{}", k.replace('~', "~0").replace('/', "~1")),
+                        Seg::Key(k) => format!("/{}", crate::json::pointer_token(k)),
                         Seg::Index(i) => format!("/{i}"),
                     })
                     .collect();

@@ -145,7 +145,7 @@ fn first_string<T>(
             }),
             Value::Object(m) => m.iter().filter(|(k, _)| !skip(k)).find_map(|(k, x)| {
                 walk(x, skip, test).map(|(mut steps, t)| {
-                    steps.push(k.replace('~', "~0").replace('/', "~1"));
+                    steps.push(crate::json::pointer_token(k).into_owned());
                     (steps, t)
                 })
             }),

@@ -340,7 +340,7 @@ impl<'t> Parser<'t> {
                         Some((key, node)) => Ok((
                             *node,
                             Some((*key).to_owned()),
-                            format!("{}/{}", p.pointer, escape(key)),
+                            format!("{}/{}", p.pointer, crate::json::pointer_token(key)),
                             path_here.clone(),
                         )),
                         None => Err(format!(
@@ -492,7 +492,7 @@ impl<'t> Parser<'t> {
                 self.problem(&open.pointer, open.place.clone(), msg);
                 return Ok(false);
             };
-            open.pointer = format!("{}/{}", open.pointer, escape(&key));
+            open.pointer = format!("{}/{}", open.pointer, crate::json::pointer_token(&key));
             open.key = Some(key);
         }
         let conditional = branch(deref(open.node), "").is_some();
@@ -632,10 +632,6 @@ fn number(text: &str) -> Option<Value> {
 
 fn bound_to_ours(ns: &ResolveResult) -> bool {
     matches!(ns, ResolveResult::Bound(Namespace(n)) if *n == NAMESPACE)
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
