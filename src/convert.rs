@@ -234,8 +234,8 @@ pub fn load_limited(
     if format == Format::Xml {
         return load_xml(bytes);
     }
-    let (value, text, _) = parse_json(bytes)?;
-    load_value(value, Some(text))
+    let (value, text, plain_numbers) = parse_json(bytes)?;
+    load_value(value, Some(text), plain_numbers)
 }
 
 /// What validating an input found, without the report itself.
@@ -273,13 +273,13 @@ pub fn verify(
         None if format == Format::Xml => {
             let (value, places) = crate::xml::read(bytes)?;
             let (mut findings, layouts) =
-                check_value_in(&value, false).map_err(|e| places.attach_to_error(e))?;
+                check_value(&value, false).map_err(|e| places.attach_to_error(e))?;
             places.attach(&mut findings);
             (findings, layouts)
         }
         None => {
             let (value, _, plain_numbers) = parse_json(bytes)?;
-            check_value_in(&value, plain_numbers)?
+            check_value(&value, plain_numbers)?
         }
     };
     Ok(Verdict { findings, layouts })
@@ -378,22 +378,17 @@ fn parse_json(bytes: &[u8]) -> Result<(Value, &[u8], bool), Error> {
 /// every finding placed at its element.
 fn load_xml(bytes: &[u8]) -> Result<Checked, Error> {
     let (value, places) = crate::xml::read(bytes)?;
-    let mut checked = load_value(value, None).map_err(|e| places.attach_to_error(e))?;
+    let mut checked = load_value(value, None, false).map_err(|e| places.attach_to_error(e))?;
     places.attach(&mut checked.findings);
     Ok(checked)
 }
 
 /// A report's JSON value checked: the schema (any error refuses it), then
 /// the rules, each finding pointed at the source the report's own
-/// `sources` gives for its first cell.
-fn check_value(value: &Value) -> Result<Vec<Finding>, Error> {
-    Ok(check_value_in(value, false)?.0)
-}
-
-/// [`check_value`], told whether every number is known to be whole and
-/// plainly written (see [`schema::check_noted`]); hands back the tables and
-/// blocks the report holds.
-fn check_value_in(
+/// `sources` gives for its first cell. `plain_numbers`: every number is
+/// known to be whole and plainly written (see [`schema::check_noted`]).
+/// Hands back the findings and the tables and blocks the report holds.
+fn check_value(
     value: &Value,
     plain_numbers: bool,
 ) -> Result<(Vec<Finding>, Vec<&'static Layout>), Error> {
@@ -422,8 +417,8 @@ fn check_value_in(
 
 /// Checks a report's JSON value and builds the model from `text`, the JSON
 /// it was parsed from, when there is one.
-fn load_value(value: Value, text: Option<&[u8]>) -> Result<Checked, Error> {
-    let findings = check_value(&value)?;
+fn load_value(value: Value, text: Option<&[u8]>, plain_numbers: bool) -> Result<Checked, Error> {
+    let (findings, _) = check_value(&value, plain_numbers)?;
     // From the text, not from the value: a value hands a number to the
     // model as an i64 where it can (`-0` would become `0`), the text hands
     // over its written digits. The plain deserializer first; only when it
