@@ -347,9 +347,6 @@ fn plans() -> &'static [Plan] {
 struct Grid<'a> {
     l: &'a Layout,
     cells: Vec<Option<&'a Value>>,
-    /// The cells that hold text, by position in `cells`, in order: the
-    /// only cells a cell predicate can fail on.
-    texts: Vec<(usize, &'a str)>,
 }
 
 impl<'a> Grid<'a> {
@@ -379,15 +376,16 @@ impl<'a> Grid<'a> {
                 fill_row(row, &plan.columns, out);
             }
         }
-        let texts = cells
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| match v {
-                Some(Value::String(text)) => Some((i, text.as_str())),
-                _ => None,
-            })
-            .collect();
-        Some(Grid { l, cells, texts })
+        Some(Grid { l, cells })
+    }
+
+    /// The cells that hold text, by position in `cells`, in order: the
+    /// only cells a cell predicate can fail on.
+    fn texts(&self) -> impl Iterator<Item = (usize, &'a str)> + '_ {
+        self.cells.iter().enumerate().filter_map(|(i, v)| match v {
+            Some(Value::String(text)) => Some((i, text.as_str())),
+            _ => None,
+        })
     }
 
     fn at(&self, row: usize, col: usize) -> Option<&'a Value> {
@@ -593,7 +591,7 @@ impl Rule {
                 // Numbers were checked by the schema; only text can break a
                 // cell predicate.
                 let width = l.columns.len();
-                for &(i, text) in &g.texts {
+                for (i, text) in g.texts() {
                     let (Some(r), Some(c)) = (l.rows.get(i / width), l.columns.get(i % width))
                     else {
                         continue;
