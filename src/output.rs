@@ -52,7 +52,7 @@ pub fn make_folder(dir: &Path) -> Result<(), Error> {
     fs::create_dir_all(dir).map_err(|source| {
         let blocking = dir
             .ancestors()
-            .find(|a| !a.as_os_str().is_empty() && a.exists() && !a.is_dir());
+            .find(|a| !a.as_os_str().is_empty() && a.metadata().is_ok_and(|m| !m.is_dir()));
         match blocking {
             Some(file) => Error::Io {
                 path: dir.to_owned(),
